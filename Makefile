@@ -1,0 +1,47 @@
+# bptutor -- one entry point for students, instructors and maintainers.
+#   make lab           set up .venv (first time only) and start JupyterLab on lessons/
+#   make test          set up .venv and run the whole test suite (pytest + nbval)
+#   make test-browser  run every lesson in headless Chromium (needs /usr/bin/chromium)
+#   make release       regenerate exercises/ from solutions/
+#   make bench         run the benchmarks and print their tables
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.bptutor-installed
+JOBS   ?= 2
+
+.PHONY: setup lab test test-unit test-notebooks test-browser release bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "bptutor needs Python >= 3.10, found " + sys.version' 
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,browser]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=. lessons/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
+	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	    tests lessons solutions
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
+	    --nbval-lax --nbval-current-env exercises
+
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider tests/browser -v
+
+release: $(STAMP)
+	$(BIN)/bptutor release
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/train_digits.py
+	$(BIN)/python benchmarks/grade_class.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

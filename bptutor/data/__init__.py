@@ -1,0 +1,63 @@
+"""Data sets for the course: XOR, two-dimensional toy sets, handwritten digits.
+
+Everything is generated or shipped with the package (``digits.npz``, 45 KB);
+nothing is downloaded. Every generator takes a ``seed`` and is deterministic.
+"""
+from __future__ import annotations
+
+from importlib import resources
+
+import numpy as np
+
+
+def xor():
+    """The four XOR examples: ``X`` ``(4, 2)`` and targets ``T`` ``(4, 1)``, both float64."""
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    T = np.array([[0.0], [1.0], [1.0], [0.0]])
+    return X, T
+
+
+def spirals(n_per_class=100, n_classes=2, noise=0.2, seed=0):
+    """Interleaved spirals (CS231n-style): ``X`` ``(n_per_class * n_classes, 2)``, integer labels ``y``."""
+    rng = np.random.default_rng(seed)
+    X = np.zeros((n_per_class * n_classes, 2))
+    y = np.zeros(n_per_class * n_classes, dtype=np.int64)
+    for c in range(n_classes):
+        idx = slice(c * n_per_class, (c + 1) * n_per_class)
+        r = np.linspace(0.0, 1.0, n_per_class)
+        theta = np.linspace(c * 4.0, (c + 1) * 4.0, n_per_class) + rng.standard_normal(n_per_class) * noise
+        X[idx] = np.c_[r * np.sin(theta), r * np.cos(theta)]
+        y[idx] = c
+    return X, y
+
+
+def moons(n=200, noise=0.1, seed=0):
+    """Two interleaving half circles: ``X`` ``(n, 2)``, labels ``y`` in {0, 1}."""
+    rng = np.random.default_rng(seed)
+    n0 = n // 2
+    n1 = n - n0
+    a0 = np.linspace(0, np.pi, n0)
+    a1 = np.linspace(0, np.pi, n1)
+    X = np.r_[np.c_[np.cos(a0), np.sin(a0)], np.c_[1 - np.cos(a1), 0.5 - np.sin(a1)]]
+    X += rng.standard_normal(X.shape) * noise
+    y = np.r_[np.zeros(n0, dtype=np.int64), np.ones(n1, dtype=np.int64)]
+    return X, y
+
+
+def load_digits(test_fraction=0.25, seed=0):
+    """Handwritten 8x8 digits, scaled to [0, 1], split into train and test sets.
+
+    Returns ``(X_train, y_train, X_test, y_test)``: ``X_*`` float64 ``(n, 64)``,
+    ``y_*`` int64 ``(n,)``. The split is a fixed permutation drawn from ``seed``;
+    with the defaults 1,348 training and 449 test images.
+    """
+    with resources.files(__package__).joinpath("digits.npz").open("rb") as fh:
+        with np.load(fh) as data:
+            X = data["images"].astype(np.float64) / 16.0
+            y = data["labels"].astype(np.int64)
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must lie strictly between 0 and 1; got {test_fraction}")
+    order = np.random.default_rng(seed).permutation(len(y))
+    n_test = int(round(test_fraction * len(y)))
+    test, train = order[:n_test], order[n_test:]
+    return X[train], y[train], X[test], y[test]

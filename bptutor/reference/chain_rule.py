@@ -1,0 +1,28 @@
+"""The running example of lesson 00: ``f(x, y) = x^2 + x y + (x + y)^2`` (seed 003).
+
+As a computational graph: ``p = x^2``, ``q = x y``, ``s = x + y``, ``r = s^2``,
+``f = p + q + r``. Each input reaches ``f`` along several paths, and the chain
+rule sums over them (seed 003: ``df/dx = sum_i df/dg_i dg_i/dx``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def f(x, y):
+    """``x^2 + x y + (x + y)^2``; scalars or arrays of one shape."""
+    return x * x + x * y + (x + y) ** 2
+
+
+def grad_f(x, y):
+    """``(df/dx, df/dy)`` of :func:`f`, by the chain rule summed over paths.
+
+    ``df/dx = 2x  (via p) + y  (via q) + 2(x + y)  (via r, s)``
+    ``df/dy =          x  (via q) + 2(x + y)  (via r, s)``
+    Scalars or arrays of one shape; returns a tuple of two values of that shape.
+    """
+    x = np.asarray(x, dtype=np.float64) if not np.isscalar(x) else float(x)
+    y = np.asarray(y, dtype=np.float64) if not np.isscalar(y) else float(y)
+    s = x + y
+    dr_ds = 2.0 * s
+    return 2.0 * x + y + dr_ds, x + dr_ds
