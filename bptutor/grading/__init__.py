@@ -1,0 +1,1 @@
+"""Instructor tools: release (solutions -> exercises) and grading of submitted notebooks."""

@@ -1,0 +1,7 @@
+"""Shared pytest configuration. Test-specific fixtures live in their own test files."""
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
