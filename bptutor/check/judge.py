@@ -1,0 +1,283 @@
+"""The judge: outcomes in, a verdict with feedback out. Pure trusted code.
+
+:func:`judge` is shared by the student checks (outcomes from the student's own
+kernel) and the instructor's grader (outcomes decoded from a sandboxed child
+process). It recomputes every right answer itself from private copies of the
+trial inputs (:mod:`bptutor.check.expected`), compares, and writes feedback for
+a student who is stuck: what was tried, where it went wrong, the likely mistake
+(:mod:`bptutor.check.diagnose`) and what to try. It never trusts an outcome's
+structure: wrong nesting, wrong shapes, NaN or a missing outcome all become
+feedback, never an exception.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import assignments
+from . import diagnose
+from ..trials import to_plain
+from .compare import at, conform, describe_plain, first_problem, fmt, is_plain
+from .expected import numerical_at, spec
+
+#: statuses only the grader's sandbox produces, and what they mean
+GRADER_STATUSES = {
+    "timeout": "did not finish in time",
+    "memory": "used too much memory",
+    "crashed": "crashed the process it ran in",
+    "reference-called": "called bptutor's reference implementation instead of computing the answer itself",
+}
+
+
+@dataclass
+class Verdict:
+    """The judgement of one function.
+
+    ``status``: ``"passed"``, ``"failed"``, ``"not-attempted"``, ``"error"`` or,
+    from the grader's outcomes, ``"timeout"``, ``"memory"``, ``"crashed"``,
+    ``"reference-called"``. ``feedback``: plain text for the student (several
+    lines). ``mistake``: an id of :data:`bptutor.check.diagnose.MISTAKES` or ``None``.
+    """
+
+    name: str
+    passed: bool
+    status: str
+    feedback: str
+    mistake: str | None
+    trials_passed: int
+    trials_total: int
+
+
+def _trial_word(n):
+    return "trial" if n == 1 else "trials"
+
+
+def _get(outcome, attr, default):
+    value = getattr(outcome, attr, default)
+    return default if value is None else value
+
+
+def _problem_text(problem, expected, outcome, names) -> str:
+    """Where the value went wrong, in one or two sentences."""
+    p = problem
+    if p.kind == "count":
+        return (f"{p.where} has {p.got_count} items, expected {p.expected_count} "
+                f"({describe_plain(expected, names)}).")
+    if p.kind == "type":
+        got = _get(outcome, "returned", "") or "something else"
+        return f"returned {got}; expected {describe_plain(expected, names)}."
+    if p.kind == "shape":
+        return f"{p.where} has shape {p.got_shape}, expected {p.expected_shape}."
+    entry = f", entry {list(p.index)}" if p.index else ""
+    if p.kind == "nonfinite":
+        return f"{p.where}{entry}: expected {fmt(p.expected)}, got {p.got} (not a finite number)."
+    return (f"{p.where}{entry}: expected {fmt(p.expected)}, got {fmt(p.got)} "
+            f"(relative error {p.error:.2g}).")
+
+
+def _numerical_note(sp, trial, problem, expected_value, got_value) -> str:
+    """'A numerical gradient agrees with the expected value, not with yours', when it does."""
+    if sp.probe is None or problem.kind != "value" or problem.index is None:
+        return ""
+    try:
+        args, kwargs = trial.materialize()
+        what, numeric = numerical_at(sp.probe, args, kwargs, problem.key, problem.index)
+    except Exception:  # noqa: BLE001 -- a note, never a reason to fail
+        return ""
+    if numeric is None or not np.isfinite(numeric):
+        return ""
+    agrees = abs(numeric - expected_value) <= 1e-5 * max(abs(numeric) + abs(expected_value), 1e-6)
+    if not agrees:
+        return ""
+    return (f"\nA numerical gradient of {what} at this entry is {fmt(numeric)}: it agrees with the "
+            f"expected value, not with yours.")
+
+
+def _verdict(question, status, feedback, mistake, passed_n, total):
+    return Verdict(question.name, status == "passed", status, feedback, mistake, passed_n, total)
+
+
+def judge(question, trials, outcomes) -> Verdict:
+    """Judge one function from its trials and their outcomes.
+
+    ``question``: a :class:`bptutor.assignments.Question`; ``trials``: the list
+    from ``question.make_trials(rng)``; ``outcomes``: one
+    :class:`bptutor.trials.Outcome` per trial (missing ones count as not run).
+    """
+    try:
+        return _judge(question, list(trials), list(outcomes or []))
+    except Exception as exc:  # noqa: BLE001 -- a bug here must never look like a pass
+        return _verdict(question, "error",
+                        f"✗ {question.name} could not be judged ({type(exc).__name__}: {exc}).",
+                        None, 0, len(trials))
+
+
+def _judge(question, trials, outcomes) -> Verdict:
+    name = question.name
+    total = len(trials)
+    if total == 0:
+        return _verdict(question, "error", f"✗ {name}: there were no trials to run.", None, 0, 0)
+    outcomes = outcomes[:total] + [None] * (total - len(outcomes))
+    statuses = [str(_get(o, "status", "missing")) for o in outcomes]
+
+    # ---- what the grader's sandbox reports
+    for status, outcome in zip(statuses, outcomes):
+        if status in GRADER_STATUSES:
+            reason = str(_get(outcome, "error", "")) or GRADER_STATUSES[status]
+            text = f"✗ {name} {GRADER_STATUSES[status]}: {reason}."
+            if status == "reference-called":
+                text += " A function that calls the reference implementation scores zero."
+            return _verdict(question, status, text, None, 0, total)
+    if "bad-signature" in statuses:
+        o = outcomes[statuses.index("bad-signature")]
+        return _verdict(question, "error", f"✗ {name}: {_get(o, 'error', 'wrong parameters')}",
+                        None, 0, total)
+    if "not-implemented" in statuses:
+        return _verdict(question, "not-attempted",
+                        f"○ {name} not attempted yet: it still raises NotImplementedError.\n"
+                        f"Replace the stub with your code ({question.summary}) and run the check again.",
+                        None, 0, total)
+
+    if name == "train_mlp":
+        return _judge_accuracy(question, trials, outcomes)
+
+    sp = spec(name)
+    names = sp.outputs
+    passed_n = 0
+    first_fail = None  # (index, text lines)
+    cases = []  # for the mistake models: trials that returned numbers
+    mutated_any = []
+    warned_any = []
+    error_mistake = None
+    status = "failed"
+    for i, (trial, outcome, st) in enumerate(zip(trials, outcomes, statuses)):
+        label = f"trial {i + 1} of {total} ({trial.label})"
+        mutated = [str(m) for m in _get(outcome, "mutated", [])]
+        warned = diagnose.numeric_warnings([str(w) for w in _get(outcome, "warnings", [])])
+        mutated_any += mutated
+        warned_any += warned
+        if st == "error":
+            msg = str(_get(outcome, "error", "an exception"))
+            error_mistake = error_mistake or diagnose.from_error(msg)
+            status = "error"
+            first_fail = first_fail or (i, [f"Tried {label}.", f"It raised {msg}"], None)
+            continue
+        if st == "bad-return":
+            msg = str(_get(outcome, "error", "")) or "returned something that is not numbers"
+            got = _get(outcome, "returned", "")
+            first_fail = first_fail or (i, [f"Tried {label}.",
+                                            f"It {msg}" + (f" ({got})." if got and got not in msg else ".")],
+                                        "wrong-type")
+            continue
+        if st != "ok":
+            status = "error"
+            first_fail = first_fail or (i, [f"Tried {label}.",
+                                            f"It could not be run: {_get(outcome, 'error', st)}"], None)
+            continue
+        args, kwargs = trial.materialize()
+        expected = to_plain(sp.expected(trial, args, kwargs))
+        value = _get(outcome, "value", None)
+        if not is_plain(value):
+            first_fail = first_fail or (i, [f"Tried {label}.", "What came back could not be read as numbers."],
+                                        "wrong-type")
+            continue
+        got = conform(value, expected)
+        problem = first_problem(got, expected, names, sp.tol, sp.floor)
+        cases.append((trial, args, kwargs, expected, got))
+        if problem is None and not mutated and not warned:
+            passed_n += 1
+            continue
+        if first_fail is not None:
+            continue
+        lines = [f"Tried {label}."]
+        if problem is not None:
+            lines.append("Wrong: " + _problem_text(problem, expected, outcome, names))
+            if problem.kind == "value":
+                lines[-1] += _numerical_note(sp, trial, problem, problem.expected, at(got, problem.key))
+        if mutated:
+            lines.append(f"It changed its input in place: {', '.join(mutated)}.")
+        if warned:
+            lines.append(f"NumPy warned: {'; '.join(warned[:2])}.")
+        generic = None
+        if problem is not None:
+            generic = {"count": "wrong-count", "type": "wrong-type", "shape": "wrong-shape",
+                       "nonfinite": "overflow"}.get(problem.kind)
+        if mutated:
+            generic = "mutated-input"
+        elif warned and generic is None:
+            generic = "overflow"
+        first_fail = (i, lines, generic)
+
+    if passed_n == total:
+        count = f"all {total} trials" if total > 1 else "its trial"
+        tol = f"{sp.tol:.0e}".replace("e-0", "e-")
+        return _verdict(question, "passed",
+                        f"✓ {name} passed {count} ({sp.tried}; relative error < {tol}).",
+                        None, passed_n, total)
+
+    _, lines, generic = first_fail
+    mistake = None
+    if mutated_any:
+        mistake = "mutated-input"
+    if mistake is None:
+        mistake = diagnose.match_model(name, cases)
+    if mistake is None:
+        mistake = error_mistake
+    if mistake is None and warned_any:
+        mistake = "overflow"
+    if mistake is None:
+        mistake = generic
+    head = (f"✗ {name} raised an error" if status == "error"
+            else f"✗ {name} is wrong") + f" ({passed_n} of {total} {_trial_word(total)} passed)."
+    text = "\n".join([head] + lines)
+    if mistake is not None:
+        text += "\n" + diagnose.describe(mistake)
+    else:
+        text += f"\nThe contract: {question.summary}."
+    return _verdict(question, status, text, mistake, passed_n, total)
+
+
+def _judge_accuracy(question, trials, outcomes) -> Verdict:
+    """a6: held-out accuracy of the returned predictions against ``trial.secret['y_test']``."""
+    name = question.name
+    total = len(trials)
+    need = assignments.A6_ACCURACY
+    passed_n = 0
+    for i, (trial, outcome) in enumerate(zip(trials, outcomes)):
+        label = f"Tried {trial.label}."
+        status = str(_get(outcome, "status", "missing"))
+        if status == "bad-return":
+            return _verdict(question, "failed",
+                            f"✗ {name} is wrong.\n{label}\nIt {_get(outcome, 'error', 'returned the wrong type')}."
+                            f"\n{diagnose.describe('wrong-type')}", "wrong-type", passed_n, total)
+        if status != "ok":
+            msg = str(_get(outcome, "error", status))
+            return _verdict(question, "error", f"✗ {name} raised an error.\n{label}\nIt raised {msg}",
+                            diagnose.from_error(msg), passed_n, total)
+        y = np.asarray(trial.secret["y_test"])
+        got = _get(outcome, "value", None)
+        if type(got) is not np.ndarray or got.shape != y.shape:  # noqa: E721
+            shape = getattr(got, "shape", None)
+            hint = (" It looks like scores or probabilities per class: return the class labels "
+                    "(np.argmax(..., axis=1))." if shape is not None and len(shape) == 2 and shape[0] == y.shape[0]
+                    else "")
+            what = f"an array of shape {shape}" if shape is not None else _get(outcome, "returned", "something else")
+            return _verdict(question, "failed",
+                            f"✗ {name}: predict returned {what}; expected labels of shape {y.shape}.{hint}\n"
+                            f"{label}\n{diagnose.describe('wrong-shape')}", "wrong-shape", passed_n, total)
+        if not np.all(np.isfinite(got)):
+            return _verdict(question, "failed",
+                            f"✗ {name}: predict returned values that are not finite numbers.\n{label}\n"
+                            f"{diagnose.describe('overflow')}", "overflow", passed_n, total)
+        accuracy = float(np.mean(got == y))
+        if accuracy >= need:
+            passed_n += 1
+            continue
+        mistake = "constant-predictions" if np.unique(got).size == 1 else "low-accuracy"
+        return _verdict(question, "failed",
+                        f"✗ {name} reached a held-out accuracy of {accuracy:.3f}; it needs at least {need}.\n"
+                        f"{label}\n{diagnose.describe(mistake)}", mistake, passed_n, total)
+    return _verdict(question, "passed",
+                    f"✓ {name} passed: held-out accuracy of at least {need} on the digits test set.",
+                    None, passed_n, total)
