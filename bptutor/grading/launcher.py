@@ -1,0 +1,191 @@
+"""A warm grading worker: ``python -I -m bptutor.grading.launcher``.
+
+Started by the grader (:mod:`bptutor.grading.pool`), it imports numpy,
+matplotlib, IPython's input transformer and the protocol modules once, then
+reads one job per line (JSON) on stdin and answers one line per job on stdout.
+For each job it draws the trials from the job's seed, forks the submission's
+sandbox (:mod:`bptutor.grading.sandbox`) -- a fork costs milliseconds where a
+Jupyter kernel costs most of a second -- waits for it up to the job's
+deadline, then kills every process the submission left behind.
+
+The worker never runs student code itself and never imports the reference
+implementation, so no real reference function exists in any process that
+does. It is a child subreaper: processes that student code daemonizes are
+re-parented here, not to init, and are killed with the rest.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import sys
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot  # noqa: E402,F401 -- warm import, so students do not pay for it
+import numpy as np  # noqa: E402,F401
+
+from .. import data  # noqa: E402,F401 -- a6 loads the digits
+from ..assignments import assignment  # noqa: E402
+from . import notebook_semantics, sandbox  # noqa: E402,F401
+from .draws import draw_trials  # noqa: E402
+
+PR_SET_CHILD_SUBREAPER = 36
+#: the sandbox uid is this plus the worker's pid: unique among running workers
+UID_BASE = 100_000
+
+
+def _become_subreaper() -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _children() -> list[int]:
+    pids = []
+    task_dir = f"/proc/{os.getpid()}/task"
+    try:
+        for tid in os.listdir(task_dir):
+            with open(f"{task_dir}/{tid}/children") as fh:
+                pids += [int(p) for p in fh.read().split()]
+    except OSError:
+        pass
+    return pids
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _kill_uid(uid: int) -> None:
+    """SIGKILL every process of the sandbox uid, from a helper that holds that uid.
+
+    ``kill(-1)`` from a process with only that uid reaches exactly the processes
+    of that uid (which is unique to this worker's sandbox), and never itself.
+    """
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def kill_leftovers(uid) -> None:
+    """Kill and reap every process the submission left (daemons come back to us as orphans)."""
+    for attempt in range(200):
+        if uid is not None:
+            _kill_uid(uid)
+        for pid in _children():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        _reap()
+        if not _children():
+            return
+        time.sleep(0.005 * min(attempt + 1, 20))
+
+
+def _prepare_dirs(job_dir: str, uid) -> tuple[str, str]:
+    out, cwd = os.path.join(job_dir, "out"), os.path.join(job_dir, "cwd")
+    for path in (out, cwd):
+        os.mkdir(path, 0o700)
+    if uid is not None:
+        for path in (job_dir, out, cwd):
+            os.chown(path, uid, uid)
+    return out, cwd
+
+
+def grade_one(message: dict) -> dict:
+    """Run one submission in its sandbox; report whether it finished in time."""
+    started = time.monotonic()
+    the_assignment = assignment(message["assignment"])
+    trials = draw_trials(the_assignment, int(message["seed"]), keep_secrets=False)
+    uid = UID_BASE + os.getpid() if os.geteuid() == 0 else None
+    out, cwd = _prepare_dirs(message["dir"], uid)
+    limits = message["question_limits"]
+    job = {
+        "cells": list(message["cells"]),
+        "cell_limit": float(message["cell_limit"]),
+        "top_budget": float(message["top_budget"]),
+        "memory_bytes": int(message["memory_bytes"]),
+        "questions": [{"name": q.name, "params": list(q.params), "time_limit": float(limits[q.name])}
+                      for q in the_assignment.questions],
+        "out": out, "cwd": cwd, "uid": uid,
+    }
+    sys.stdout.flush()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            sandbox.run_submission(job, trials, done_fd=w)
+        except BaseException as exc:  # noqa: BLE001 -- leave the reason for the grader
+            try:
+                with open(os.path.join(out, "sandbox-error.txt"), "w") as fh:
+                    fh.write(f"{type(exc).__name__}: {exc}"[:500])
+            except BaseException:  # noqa: BLE001
+                pass
+        finally:
+            os._exit(0)
+    os.close(w)
+    deadline = started + float(message["deadline"])
+    finished = False
+    while True:  # "D" when done; EOF when every process holding the pipe is gone
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        outcome = sandbox._wait_for_byte(r, left)
+        if outcome == "done":
+            finished = True
+            break
+        if outcome in ("eof", "timeout"):
+            break
+    os.close(r)
+    kill_leftovers(uid)
+    return {"id": message["id"], "finished": finished,
+            "deadline_hit": time.monotonic() >= deadline and not finished,
+            "seconds": round(time.monotonic() - started, 3)}
+
+
+def main() -> int:
+    loaded = [m for m in sys.modules if m.startswith(("bptutor.reference", "bptutor.gradcheck", "bptutor.check"))]
+    if loaded:
+        print(json.dumps({"fatal": f"the grading worker must not import {loaded}"}), flush=True)
+        return 1
+    _become_subreaper()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader decides when workers stop
+    print(json.dumps({"ready": True, "pid": os.getpid()}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        message = json.loads(line)
+        try:
+            reply = grade_one(message)
+        except Exception as exc:  # noqa: BLE001 -- report, keep serving
+            kill_leftovers(UID_BASE + os.getpid() if os.geteuid() == 0 else None)
+            reply = {"id": message.get("id"), "finished": False, "deadline_hit": False,
+                     "worker_error": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
