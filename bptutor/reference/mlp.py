@@ -1,8 +1,9 @@
 """A multilayer perceptron in matrix (batch) form: seeds 002 and 004, lessons 05, 07 and 09.
 
-Rows are examples. Layer ``l`` computes ``Z(l) = A(l-1) W(l) + b(l)`` and
-``A(l) = f(Z(l))`` with ``W(l)`` of shape ``(n_{l-1}, n_l)``; ``A(0) = X``.
-The backward pass is seed 004's building blocks written out for the whole net:
+The public interface uses the course's layout: rows are examples, ``X`` is
+``(N, n_0)``, layer ``l`` computes ``Z(l) = A(l-1) W(l) + b(l)`` and
+``A(l) = f(Z(l))`` with ``W(l)`` of shape ``(n_{l-1}, n_l)``. The backward pass is
+seed 004's building blocks written out for the whole net:
 
 * output: sigmoid/identity with ``E = 1/(2N) sum ||t - o||^2`` (seed 000, eq. 6), or
   softmax with mean cross-entropy, whose ``dE/dZ`` is ``(S - T) / N`` (lesson 06);
@@ -13,10 +14,17 @@ The backward pass is seed 004's building blocks written out for the whole net:
 With sigmoid hidden and output layers :meth:`MLP.loss_and_grads` returns the same
 numbers as :func:`bptutor.reference.mlp_loss_and_grads`.
 
-The class is also the fast path of the benchmark (``benchmarks/train_digits.py``):
-:meth:`MLP.backprop_unchecked` validates nothing, writes into preallocated buffers and
-uses ``np.dot(..., out=...)``, so a training loop should validate its data once and
-then call it batch after batch (as :func:`bptutor.reference.sgd.train` does).
+**Inside, the fast path** (what ``benchmarks/train_digits.py`` times) stores the
+same numbers in the layout of seeds 002/003, examples as *columns*, and treats the
+bias as seed 000 does (eq. 1): the weight ``w_0j`` of a formal input fixed at 1.
+Each layer's parameters are one block ``[b; W]`` of shape ``(n_{l-1} + 1, n_l)``
+(``biases[l]`` is its row 0, ``weights[l]`` the rows below -- views, not copies), and
+each layer's input carries a row of ones on top. Then one matrix product gives
+``Z^T = [b; W]^T [1; A^T]`` with the bias included, one gives ``[db; dW]`` at once,
+every parameter lives in one flat array so an SGD step is a single subtraction,
+and the softmax reduces along contiguous rows. A training loop validates its data
+once (:meth:`MLP.prepare`) and then calls :meth:`MLP.step` batch after batch, as
+:func:`bptutor.reference.sgd.train` does.
 """
 from __future__ import annotations
 
@@ -33,28 +41,25 @@ OUTPUT = ("sigmoid", "softmax", "identity")
 
 
 def _sigmoid_inplace(Z):
-    """``Z <- 1 / (1 + exp(-Z))`` in place, as ``0.5 tanh(Z/2) + 0.5``: no overflow, no temporaries."""
-    np.multiply(Z, 0.5, out=Z)
-    np.tanh(Z, out=Z)
-    np.multiply(Z, 0.5, out=Z)
-    np.add(Z, 0.5, out=Z)
+    """``Z <- 1 / (1 + exp(-Z))`` in place (call under ``np.errstate(over="ignore")``).
+
+    For ``Z < -709`` ``exp(-Z)`` overflows to ``inf`` and the result is the correct 0.
+    """
+    np.negative(Z, out=Z)
+    np.exp(Z, out=Z)
+    np.add(Z, 1.0, out=Z)
+    np.reciprocal(Z, out=Z)
     return Z
 
 
-def _tanh_inplace(Z):
-    return np.tanh(Z, out=Z)
-
-
-def _relu_inplace(Z):
-    return np.maximum(Z, 0.0, out=Z)
-
-
-def _identity_inplace(Z):
-    return Z
-
-
-_INPLACE = {"sigmoid": _sigmoid_inplace, "tanh": _tanh_inplace, "relu": _relu_inplace,
-            "identity": _identity_inplace}
+def _apply_inplace(name, Z):
+    if name == "sigmoid":
+        _sigmoid_inplace(Z)
+    elif name == "tanh":
+        np.tanh(Z, out=Z)
+    elif name == "relu":
+        np.maximum(Z, 0.0, out=Z)
+    return Z  # identity: nothing to do
 
 
 def _times_derivative_from_output(dA, A, tmp, name):
@@ -74,13 +79,53 @@ def _times_derivative_from_output(dA, A, tmp, name):
 
 
 class _Buffers:
-    """Preallocated arrays for one batch size ``N`` (forward activations and backward scratch)."""
+    """Preallocated arrays for one batch size ``N``, examples as columns."""
 
     def __init__(self, sizes, N):
-        self.A = [np.empty((N, n)) for n in sizes[1:]]  # A(1) .. A(L)
-        self.dA = [np.empty((N, n)) for n in sizes[1:]]  # dE/dA(l), then dE/dZ(l) in place
-        self.tmp = [np.empty((N, n)) for n in sizes[1:]]
-        self.row = np.empty((N, 1))
+        L = len(sizes) - 1
+        # hidden activations with the formal input y_0 = 1 on top (seed 000, eq. 1)
+        self.A = [np.empty((n + 1, N)) for n in sizes[1:-1]] + [np.empty((sizes[-1], N))]
+        for A in self.A[:-1]:
+            A[0] = 1.0
+        self.dA = [np.empty((n, N)) for n in sizes[1:]]
+        self.tmp = [np.empty((n, N)) for n in sizes[1:]]
+        self.row = np.empty((1, N))
+        self.L = L
+
+    def output(self):
+        return self.A[-1]
+
+    def hidden(self, l):
+        """Activations of layer ``l + 1`` without the ones row, ``(n_{l+1}, N)``."""
+        return self.A[l][1:] if l < self.L - 1 else self.A[l]
+
+
+class Prepared:
+    """Data validated once and laid out for the fast path: ``XT`` ``(n_0 + 1, N)`` with a row of
+    ones on top, ``TT`` ``(n_L, N)`` (one-hot for softmax). ``batches`` yields column slices.
+    """
+
+    def __init__(self, X, T):
+        N = X.shape[0]
+        self.N = N
+        self.XT = np.empty((X.shape[1] + 1, N))
+        self.XT[0] = 1.0  # the formal input y_0 = 1 (seed 000, eq. 1)
+        self.XT[1:] = X.T
+        self.TT = None if T is None else np.ascontiguousarray(T.T)
+        self._XsT = None
+        self._TsT = None
+
+    def batches(self, size, order=None):
+        """Yield ``(XT_batch, TT_batch)`` of ``size`` columns; ``order``: a permutation of the examples."""
+        XT, TT = self.XT, self.TT
+        if order is not None:
+            if self._XsT is None:
+                self._XsT, self._TsT = np.empty_like(self.XT), np.empty_like(self.TT)
+            np.take(self.XT, order, axis=1, out=self._XsT)
+            np.take(self.TT, order, axis=1, out=self._TsT)
+            XT, TT = self._XsT, self._TsT
+        for start in range(0, self.N, size):
+            yield XT[:, start:start + size], TT[:, start:start + size]
 
 
 class MLP:
@@ -93,13 +138,17 @@ class MLP:
     (``[-1/sqrt(L), 1/sqrt(L)]``), ``"zeros"``, or a float scale for ``scale * N(0, 1)``;
     see :mod:`bptutor.reference.init`. ``seed`` makes the initial weights reproducible.
 
-    Attributes ``weights`` (list of ``(n_{l-1}, n_l)`` arrays) and ``biases`` (list of
-    ``(n_l,)`` arrays) may be read and replaced; training updates them in place.
+    ``weights`` (list of ``(n_{l-1}, n_l)`` arrays) and ``biases`` (list of ``(n_l,)``
+    arrays) are views into the network's parameter store: writing into them
+    (``net.weights[0][...] = W``) changes the network, training updates them in place,
+    and arrays assigned in their place (``net.weights[0] = W`` or ``net.weights = [...]``)
+    are copied into the store, after a shape check, at the next call of a public method.
     """
 
     def __init__(self, sizes, hidden="sigmoid", output="sigmoid", seed=0, init="seed000"):
         sizes = list(sizes)
-        if len(sizes) < 2 or not all(isinstance(n, numbers.Integral) and n >= 1 for n in sizes):
+        if len(sizes) < 2 or not all(isinstance(n, numbers.Integral) and not isinstance(n, bool)
+                                     and n >= 1 for n in sizes):
             raise ValueError(f"sizes must be a list of at least two positive integers "
                              f"[n_inputs, ..., n_outputs]; got {sizes}")
         if hidden not in HIDDEN:
@@ -113,10 +162,21 @@ class MLP:
         self.output = output
         self.init = init
         self.seed = seed
-        self.weights, self.biases = init_network(self.sizes, init, np.random.default_rng(seed))
+        shapes = [(n_in + 1, n_out) for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
+        offsets = np.cumsum([0] + [a * b for a, b in shapes])
+        self._params = np.zeros(offsets[-1])  # every [b; W] block, one flat array
+        self._grads = np.zeros(offsets[-1])
+        self._blocks = [self._params[o:o + a * b].reshape(a, b)
+                        for o, (a, b) in zip(offsets[:-1], shapes)]
+        self._gblocks = [self._grads[o:o + a * b].reshape(a, b)
+                         for o, (a, b) in zip(offsets[:-1], shapes)]
+        self._views = ([B[1:] for B in self._blocks], [B[0] for B in self._blocks])
+        weights, biases = init_network(self.sizes, init, np.random.default_rng(seed))
+        for B, W, b in zip(self._blocks, weights, biases):
+            B[0] = b  # row 0: the weights w_0j of the formal input (seed 000, eq. 1)
+            B[1:] = W
+        self.weights, self.biases = list(self._views[0]), list(self._views[1])
         self._buffers = {}
-        self._gW = [np.empty_like(W) for W in self.weights]
-        self._gb = [np.empty_like(b) for b in self.biases]
 
     def __repr__(self):
         return (f"MLP({self.sizes}, hidden={self.hidden!r}, output={self.output!r}, "
@@ -128,30 +188,39 @@ class MLP:
         return "cross-entropy" if self.output == "softmax" else "squared error"
 
     # ----------------------------------------------------------------- validation
-    def _check_params(self):
-        if len(self.weights) != len(self.sizes) - 1 or len(self.biases) != len(self.sizes) - 1:
-            raise ValueError(f"the network has {len(self.sizes) - 1} layers but weights has "
-                             f"{len(self.weights)} and biases {len(self.biases)} entries")
-        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+    def sync_params(self):
+        """Copy any array assigned into ``weights``/``biases`` into the parameter store (shape-checked)."""
+        L = len(self._blocks)
+        for name, values in (("weights", self.weights), ("biases", self.biases)):
+            if isinstance(values, np.ndarray) or len(values) != L:
+                raise ValueError(f"{name} must be a list of {L} arrays, one per layer "
+                                 f"(layer sizes {self.sizes}); got "
+                                 f"{len(values) if hasattr(values, '__len__') else type(values).__name__}")
+        for l in range(L):
             n_in, n_out = self.sizes[l], self.sizes[l + 1]
-            if not (isinstance(W, np.ndarray) and W.dtype == np.float64):
-                self.weights[l] = W = as_float_array(f"weights[{l}]", W, 2).copy()
-            if not (isinstance(b, np.ndarray) and b.dtype == np.float64):
-                self.biases[l] = b = as_float_array(f"biases[{l}]", b, 1).copy()
-            require_shape(f"weights[{l}]", W, (n_in, n_out), f"layer sizes {self.sizes}")
-            require_shape(f"biases[{l}]", b, (n_out,), f"layer sizes {self.sizes}")
+            W, b = self.weights[l], self.biases[l]
+            if W is not self._views[0][l]:
+                W = as_float_array(f"weights[{l}]", W, 2)
+                require_shape(f"weights[{l}]", W, (n_in, n_out), f"layer sizes {self.sizes}")
+                self._blocks[l][1:] = W
+                self.weights[l] = self._views[0][l]
+            if b is not self._views[1][l]:
+                b = as_float_array(f"biases[{l}]", b, 1)
+                require_shape(f"biases[{l}]", b, (n_out,), f"layer sizes {self.sizes}")
+                self._blocks[l][0] = b
+                self.biases[l] = self._views[1][l]
 
     def check_inputs(self, X, T=None):
-        """Validate a batch once: returns ``(X, T)`` as float64 arrays (``T`` may be ``None``).
+        """Validate a batch: returns ``(X, T)`` as float64 arrays (``T`` may be ``None``).
 
         ``X``: ``(N, n_0)``; ``T``: ``(N, n_L)``, or integer labels ``(N,)`` for a softmax
         output (converted to one-hot). Raises ``ValueError`` naming the bad argument.
         """
-        self._check_params()
+        self.sync_params()
         X = as_float_array("X", X, 2)
         require_shape("X", X, (None, self.sizes[0]), f"the network has {self.sizes[0]} inputs")
         if T is None:
-            return np.ascontiguousarray(X), None
+            return X, None
         T = np.asarray(T)
         if T.ndim == 1 and np.issubdtype(T.dtype, np.integer) and self.output == "softmax":
             require_shape("T", T, (X.shape[0],), f"X has {X.shape[0]} rows")
@@ -162,7 +231,12 @@ class MLP:
         T = as_float_array("T", T, 2)
         require_shape("T", T, (X.shape[0], self.sizes[-1]),
                       "one row per example of X, one column per output unit")
-        return np.ascontiguousarray(X), np.ascontiguousarray(T)
+        return X, T
+
+    def prepare(self, X, T=None):
+        """Validate once and lay the data out for :meth:`step` / :meth:`loss_prepared`: a :class:`Prepared`."""
+        X, T = self.check_inputs(X, T)
+        return Prepared(X, T)
 
     # ----------------------------------------------------------------- the fast path
     def _buf(self, N):
@@ -173,72 +247,79 @@ class MLP:
             buf = self._buffers[N] = _Buffers(self.sizes, N)
         return buf
 
-    def forward_unchecked(self, X):
-        """Forward pass without validation; returns the list ``[A(1), ..., A(L)]`` (buffers, reused).
+    def _forward_T(self, XT):
+        """Forward pass on ``XT`` ``(n_0 + 1, N)`` (ones on top); returns the filled buffers."""
+        buf = self._buf(XT.shape[1])
+        L = len(self._blocks)
+        A_prev = XT
+        with np.errstate(over="ignore"):
+            for l in range(L):
+                Z = buf.hidden(l)
+                np.dot(self._blocks[l].T, A_prev, out=Z)  # z_j = sum_{i>=0} y_i w_ij (seed 000, eq. 1)
+                if l < L - 1:
+                    _apply_inplace(self.hidden, Z)  # y_j = f(s_j) (seed 000, eq. 2)
+                elif self.output == "softmax":
+                    np.max(Z, axis=0, keepdims=True, out=buf.row)  # shift each example: stable
+                    np.subtract(Z, buf.row, out=Z)
+                    np.exp(Z, out=Z)
+                    np.sum(Z, axis=0, keepdims=True, out=buf.row)
+                    np.divide(Z, buf.row, out=Z)
+                else:
+                    _apply_inplace(self.output, Z)
+                A_prev = buf.A[l]
+        return buf
 
-        ``X``: float64 ``(N, n_0)``. The arrays are overwritten by the next call with the same N.
-        """
-        buf = self._buf(X.shape[0])
-        f_hidden = _INPLACE[self.hidden]
-        A_prev = X
-        L = len(self.weights)
-        for l in range(L):
-            A = buf.A[l]
-            np.dot(A_prev, self.weights[l], out=A)  # Z = A(l-1) W + b
-            np.add(A, self.biases[l], out=A)
-            if l < L - 1:
-                f_hidden(A)
-            elif self.output == "softmax":
-                np.subtract(A, A.max(axis=1, keepdims=True), out=A)  # stable: shift each row
-                np.exp(A, out=A)
-                np.sum(A, axis=1, keepdims=True, out=buf.row)
-                np.divide(A, buf.row, out=A)
-            else:
-                _INPLACE[self.output](A)
-            A_prev = A
-        return buf.A
-
-    def backprop_unchecked(self, X, T, lam=0.0, scale=1.0):
-        """One forward and backward pass without validation; gradients land in reused buffers.
-
-        ``X``: float64 ``(N, n_0)``; ``T``: float64 ``(N, n_L)`` (one-hot for softmax).
-        Returns ``(grads_W, grads_b)`` holding ``scale * dE/dW(l)`` and ``scale * dE/db(l)``
-        (with ``scale = lr`` they are the SGD step itself). The lists and arrays are
-        overwritten by the next call: copy them to keep them.
-        """
-        A = self.forward_unchecked(X)
-        buf = self._buffers[X.shape[0]]
-        N = X.shape[0]
-        L = len(self.weights)
+    def _backward_T(self, XT, TT, lam, scale):
+        """Forward and backward pass; fills the gradient store with ``scale * dE/d[b; W]``."""
+        buf = self._forward_T(XT)
+        N = XT.shape[1]
+        L = len(self._blocks)
         dZ = buf.dA[L - 1]
-        np.subtract(A[L - 1], T, out=dZ)  # dE/dZ(L) * N: o - t (squared error), S - Y (softmax + CE)
-        np.multiply(dZ, scale / N, out=dZ)  # batch mean (seed 000, eq. 6)
+        np.subtract(buf.output(), TT, out=dZ)  # N dE/dZ(L): o - t (squared error), S - Y (softmax + CE)
+        np.multiply(dZ, scale / N, out=dZ)  # the batch mean (seed 000, eq. 6)
         if self.output == "sigmoid":
-            _times_derivative_from_output(dZ, A[L - 1], buf.tmp[L - 1], "sigmoid")  # seed 000, eq. (23)
+            _times_derivative_from_output(dZ, buf.output(), buf.tmp[L - 1], "sigmoid")  # seed 000, eq. (23)
         for l in range(L - 1, -1, -1):
-            A_prev = X if l == 0 else A[l - 1]
-            np.dot(A_prev.T, dZ, out=self._gW[l])  # seed 004, Example 3: dW = A^T dZ
-            np.sum(dZ, axis=0, out=self._gb[l])
+            A_prev = XT if l == 0 else buf.A[l - 1]
+            np.dot(A_prev, dZ.T, out=self._gblocks[l])  # [db; dW] = [1; A]^T dZ (seed 004, Example 3)
             if lam:
-                self._gW[l] += (scale * lam / N) * self.weights[l]  # seed 002: D = 1/m (Delta + lam Theta)
+                self._gblocks[l][1:] += (scale * lam / N) * self._blocks[l][1:]  # seed 002: + lam Theta / m
             if l > 0:
                 dA = buf.dA[l - 1]
-                np.dot(dZ, self.weights[l].T, out=dA)  # seed 004, Example 2: dX = dZ W^T
-                dZ = _times_derivative_from_output(dA, A[l - 1], buf.tmp[l - 1], self.hidden)  # eq. (34)
-        return self._gW, self._gb
+                np.dot(self._blocks[l][1:], dZ, out=dA)  # dA = dZ W^T (seed 004, Example 2; eq. 34's sum)
+                dZ = _times_derivative_from_output(dA, buf.hidden(l - 1), buf.tmp[l - 1], self.hidden)
+        return self._grads
 
-    def loss_unchecked(self, X, T, lam=0.0):
-        """The loss of :meth:`loss_and_grads` without validation (``X``, ``T`` as there, float64)."""
-        O = self.forward_unchecked(X)[-1]
-        N = X.shape[0]
+    def step(self, XT, TT, lr, lam=0.0):
+        """One gradient-descent step ``W <- W - lr dE/dW`` on a batch from :meth:`Prepared.batches`.
+
+        No validation: ``XT`` ``(n_0 + 1, N)`` with ones in row 0, ``TT`` ``(n_L, N)``.
+        """
+        np.subtract(self._params, self._backward_T(XT, TT, lam, lr), out=self._params)
+
+    def loss_prepared(self, data, lam=0.0):
+        """The loss of :meth:`loss_and_grads` on a :class:`Prepared` data set."""
+        O = self._forward_T(data.XT).output()
+        N = data.N
         if self.output == "softmax":
-            loss = -np.sum(T * np.log(np.maximum(O, 1e-300))) / N
+            loss = -np.sum(data.TT * np.log(np.maximum(O, 1e-300))) / N
         else:
-            E = O - T
+            E = data.TT - O  # seed 000, eq. (3)
             loss = 0.5 * np.sum(E * E) / N  # seed 000, eq. (6)
         if lam:
-            loss += 0.5 * lam / N * sum(np.sum(W * W) for W in self.weights)
+            loss += 0.5 * lam / N * sum(np.sum(W * W) for W in self._views[0])
         return float(loss)
+
+    def predict_prepared(self, data):
+        """Predicted labels ``(N,)`` for a :class:`Prepared` data set (see :meth:`predict`)."""
+        O = self._forward_T(data.XT).output()
+        if O.shape[0] == 1:
+            return (O[0] > 0.5).astype(np.int64)
+        return np.argmax(O, axis=0)
+
+    def grad_norm_prepared(self, data, lam=0.0):
+        """``||grad E||`` over all parameters on a :class:`Prepared` data set (seed 003's criterion)."""
+        return float(np.linalg.norm(self._backward_T(data.XT, data.TT, lam, 1.0)))
 
     # ----------------------------------------------------------------- the public API
     def forward(self, X):
@@ -249,8 +330,8 @@ class MLP:
         X = np.asarray(X)
         if X.ndim == 1:
             return self.forward(X[None, :])[0]
-        X, _ = self.check_inputs(X)
-        return self.forward_unchecked(X)[-1].copy()
+        data = self.prepare(X)
+        return self._forward_T(data.XT).output().T.copy()
 
     def loss_and_grads(self, X, T, lam=0.0):
         """``(loss, grads_W, grads_b)`` on the batch ``X`` ``(N, n_0)``, ``T`` ``(N, n_L)``.
@@ -258,22 +339,22 @@ class MLP:
         Squared error ``E = 1/(2N) sum ||t - o||^2`` for sigmoid/identity outputs,
         mean cross-entropy for softmax (``T`` one-hot or integer labels ``(N,)``), plus
         ``lam/(2N) sum_l ||W(l)||^2``. Gradients are new arrays shaped like
-        ``weights`` and ``biases``.
+        ``weights`` (``(n_{l-1}, n_l)``) and ``biases`` (``(n_l,)``).
         """
-        X, T = self.check_inputs(X, T)
         lam = float(lam)
         if lam < 0:
             raise ValueError(f"lam must be >= 0 (a regularisation strength); got {lam}")
-        loss = self.loss_unchecked(X, T, lam)
-        gW, gb = self.backprop_unchecked(X, T, lam)
-        return loss, [g.copy() for g in gW], [g.copy() for g in gb]
+        data = self.prepare(X, T)
+        if data.N == 0:
+            raise ValueError("X has no rows; the loss is a mean over at least one example")
+        loss = self.loss_prepared(data, lam)
+        self._backward_T(data.XT, data.TT, lam, 1.0)
+        return (loss, [G[1:].copy() for G in self._gblocks], [G[0].copy() for G in self._gblocks])
 
     def predict(self, X):
-        """Class labels ``(N,)``: the argmax of the output, or ``output > 0.5`` for a single output unit."""
-        O = self.forward(np.atleast_2d(np.asarray(X, dtype=np.float64)))
-        if O.shape[1] == 1:
-            return (O[:, 0] > 0.5).astype(np.int64)
-        return np.argmax(O, axis=1)
+        """Class labels ``(N,)`` for ``X`` ``(N, n_0)``: the argmax of the output, or
+        ``output > 0.5`` for a single output unit."""
+        return self.predict_prepared(self.prepare(np.atleast_2d(np.asarray(X, dtype=np.float64))))
 
     def accuracy(self, X, y):
         """Fraction of rows of ``X`` ``(N, n_0)`` whose predicted label equals ``y`` ``(N,)``."""
@@ -285,21 +366,11 @@ class MLP:
 
     def copy(self):
         """An independent copy (same sizes, activations and current parameters)."""
+        self.sync_params()
         other = MLP(self.sizes, self.hidden, self.output, self.seed, "zeros")
         other.init = self.init
-        other.weights = [W.copy() for W in self.weights]
-        other.biases = [b.copy() for b in self.biases]
+        other._params[...] = self._params
         return other
 
 
-def labels_from_targets(T):
-    """Integer labels from targets: argmax of each row, or ``t > 0.5`` for a single column."""
-    T = np.asarray(T)
-    if T.ndim == 1:
-        return T.astype(np.int64)
-    if T.shape[1] == 1:
-        return (T[:, 0] > 0.5).astype(np.int64)
-    return np.argmax(T, axis=1)
-
-
-__all__ = ["MLP", "HIDDEN", "OUTPUT", "labels_from_targets"]
+__all__ = ["MLP", "Prepared", "HIDDEN", "OUTPUT"]

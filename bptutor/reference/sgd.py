@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .mlp import labels_from_targets
 
 MODES = ("online", "batch", "minibatch")
 STOPS = ("loss", "grad")
@@ -46,7 +45,7 @@ class History:
     @property
     def epochs(self) -> int:
         """Number of epochs completed."""
-        return len(self.loss)
+        return len(self.seconds)
 
     def __repr__(self):
         last = f", final loss {self.loss[-1]:.4g}" if self.loss else ""
@@ -79,13 +78,8 @@ def _check_options(mode, lr, epochs, batch_size, lam, tol, stop, callback):
     return lr, int(epochs), int(batch_size), lam
 
 
-def _grad_norm(model, X, T, lam):
-    gW, gb = model.backprop_unchecked(X, T, lam)
-    return float(np.sqrt(sum(np.sum(g * g) for g in gW) + sum(np.sum(g * g) for g in gb)))
-
-
 def train(model, X, T, mode="minibatch", lr=0.5, epochs=30, batch_size=32, lam=0.0, seed=0,
-          callback=None, tol=None, stop="loss", labels=None):
+          callback=None, tol=None, stop="loss", labels=None, record=True):
     """Train ``model`` (an :class:`~bptutor.reference.mlp.MLP`) in place; return a :class:`History`.
 
     ``X``: ``(N, n_0)``; ``T``: targets ``(N, n_L)`` or, for a softmax output, integer
@@ -94,14 +88,17 @@ def train(model, X, T, mode="minibatch", lr=0.5, epochs=30, batch_size=32, lam=0
     ``"minibatch"`` (``batch_size`` rows per step). ``lam``: seed 002's weight decay.
     ``seed`` fixes the order of the examples. ``callback(history)`` runs after every
     epoch; returning ``True`` stops training. ``tol`` with ``stop`` selects seed 003's
-    stopping criterion (see the module docstring).
+    stopping criterion (see the module docstring). ``record=False`` skips the
+    end-of-epoch evaluation (for timing the updates alone; ``tol`` then cannot be used).
     """
     lr, epochs, batch_size, lam = _check_options(mode, lr, epochs, batch_size, lam, tol, stop,
                                                  callback)
+    if tol is not None and not record:
+        raise ValueError("tol needs the per-epoch loss: leave record=True to use a stopping criterion")
     if labels is None and np.ndim(T) == 1 and np.issubdtype(np.asarray(T).dtype, np.integer):
         labels = np.asarray(T)
-    X, T = model.check_inputs(X, T)  # validated once; the loop below runs unchecked
-    N = X.shape[0]
+    data = model.prepare(X, T)  # validated once; the loop below runs unchecked
+    N = data.N
     if labels is not None:
         labels = np.asarray(labels)
         if labels.shape != (N,):
@@ -110,33 +107,26 @@ def train(model, X, T, mode="minibatch", lr=0.5, epochs=30, batch_size=32, lam=0
         raise ValueError("X has no rows; training needs at least one example")
     step = {"online": 1, "batch": N, "minibatch": batch_size}[mode]
     rng = np.random.default_rng(seed)
-    Xs, Ts = np.empty_like(X), np.empty_like(T)
     history = History()
-    params = [p for pair in zip(model.weights, model.biases) for p in pair]
     for _ in range(epochs):
         start_time = time.perf_counter()
-        if step >= N:
-            Xs, Ts = X, T  # batch mode: the order does not change the gradient
-        else:
-            order = rng.permutation(N)  # seed 000, step 7: random order each epoch
-            np.take(X, order, axis=0, out=Xs)
-            np.take(T, order, axis=0, out=Ts)
-        for start in range(0, N, step):
-            gW, gb = model.backprop_unchecked(Xs[start:start + step], Ts[start:start + step],
-                                              lam, scale=lr)  # lr * dE/dW
-            for W, g in zip(model.weights, gW):
-                np.subtract(W, g, out=W)  # W <- W - lr dE/dW
-            for b, g in zip(model.biases, gb):
-                np.subtract(b, g, out=b)
+        # seed 000, step 7: every example once, in a fresh random order (batch mode: order is moot)
+        order = rng.permutation(N) if step < N else None
+        for X_batch, T_batch in data.batches(step, order):
+            model.step(X_batch, T_batch, lr, lam)  # forward, backward, W <- W - lr dE/dW
         history.seconds.append(time.perf_counter() - start_time)
-        history.loss.append(model.loss_unchecked(X, T, lam))  # seed 000, step 8: eq. (6)
+        if not record:
+            if callback is not None and callback(history) is True:
+                history.stopped = "callback asked to stop"
+                break
+            continue
+        history.loss.append(model.loss_prepared(data, lam))  # seed 000, step 8: eq. (6)
         if labels is not None:
-            history.accuracy.append(float(np.mean(
-                labels_from_targets(model.forward_unchecked(X)[-1]) == labels)))
+            history.accuracy.append(float(np.mean(model.predict_prepared(data) == labels)))
         if stop == "grad" and tol is not None:
-            history.grad_norm.append(_grad_norm(model, X, T, lam))
-        if not all(np.all(np.isfinite(p)) for p in params):
-            history.stopped = "diverged: a weight became inf or NaN (try a smaller lr)"
+            history.grad_norm.append(model.grad_norm_prepared(data, lam))
+        if not np.isfinite(history.loss[-1]):
+            history.stopped = "diverged: the loss became inf or NaN (try a smaller lr)"
             break
         if tol is not None:
             if stop == "grad" and history.grad_norm[-1] < tol:

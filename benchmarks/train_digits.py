@@ -1,0 +1,284 @@
+"""Benchmark: train a 64-100-10 network on the digits with every form the course teaches.
+
+Same task for every row: sigmoid hidden layer of 100 units, softmax output with
+cross-entropy (except the per-neuron form, which is seed 000's sigmoid output with
+squared error), mini-batch SGD with batch 32, learning rate ``--lr``, no momentum, no
+weight decay, 30 epochs, on the 1,348 training images of ``bptutor.data.load_digits``;
+accuracy is measured on the 449 held-out images.
+
+Rows:
+  matrix form      bptutor.reference.MLP + sgd.train (float64, validated once per run)
+  GEMM floor       only the five matrix products of each mini-batch step, same shapes
+  per-example      each mini-batch as a Python loop over its 32 examples in vector form,
+                   gradients accumulated as in seed 002 (Delta += ...)
+  per-neuron       bptutor.reference.backprop_per_neuron (pure Python loops); timed on a
+                   subset of --neuron-batches mini-batches and scaled to a full epoch
+  scikit-learn     MLPClassifier(solver="sgd", same shape, batch, lr, momentum=0)
+  PyTorch CPU      nn.Linear/Sigmoid/Linear + CrossEntropyLoss + optim.SGD, float64
+                   (only when torch is importable)
+
+ms/epoch is the median over --repeats runs of (wall time of the run / epochs).
+Run: ``python benchmarks/train_digits.py`` (about a minute on 2 cores).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+import warnings
+
+import numpy as np
+
+from bptutor import reference
+from bptutor.data import load_digits
+from bptutor.reference.init import init_network
+from bptutor.reference.losses import one_hot
+
+HIDDEN = 100
+
+
+def median_ms_per_epoch(run, repeats):
+    """Call ``run() -> (seconds, epochs, accuracy)`` ``repeats`` times; median ms/epoch, last accuracy."""
+    times, acc = [], None
+    for _ in range(repeats):
+        seconds, epochs, acc = run()
+        times.append(1e3 * seconds / epochs)
+    return statistics.median(times), acc
+
+
+def run_matrix(Xtr, ytr, Xte, yte, args):
+    model = reference.MLP([64, HIDDEN, 10], hidden="sigmoid", output="softmax", seed=args.seed,
+                          init="sqrt")
+    t0 = time.perf_counter()
+    reference.train(model, Xtr, ytr, mode="minibatch", lr=args.lr, epochs=args.epochs,
+                    batch_size=args.batch, seed=args.seed, record=False)
+    seconds = time.perf_counter() - t0
+    return seconds, args.epochs, model.accuracy(Xte, yte)
+
+
+def run_gemm_floor(Xtr, ytr, Xte, yte, args):
+    """Time only the matrix products of an epoch: Xb W1, A1 W2, A1^T dZ2, dZ2 W2^T, Xb^T dZ1."""
+    rng = np.random.default_rng(args.seed)
+    N = Xtr.shape[0]
+    W1, W2 = rng.standard_normal((64, HIDDEN)) * 0.1, rng.standard_normal((HIDDEN, 10)) * 0.1
+    gW1, gW2 = np.empty_like(W1), np.empty_like(W2)
+    batches = []
+    for start in range(0, N, args.batch):
+        n = min(args.batch, N - start)
+        batches.append((np.ascontiguousarray(Xtr[start:start + n]), np.empty((n, HIDDEN)),
+                        np.empty((n, 10)), rng.standard_normal((n, 10)), np.empty((n, HIDDEN)),
+                        rng.standard_normal((n, HIDDEN))))
+    t0 = time.perf_counter()
+    for _ in range(args.epochs):
+        for Xb, A1, Z2, dZ2, dA1, dZ1 in batches:
+            np.dot(Xb, W1, out=A1)
+            np.dot(A1, W2, out=Z2)
+            np.dot(A1.T, dZ2, out=gW2)
+            np.dot(dZ2, W2.T, out=dA1)
+            np.dot(Xb.T, dZ1, out=gW1)
+    return time.perf_counter() - t0, args.epochs, None
+
+
+def _initial_params(args):
+    weights, biases = init_network([64, HIDDEN, 10], "sqrt", np.random.default_rng(args.seed))
+    return weights, biases
+
+
+def run_per_example(Xtr, ytr, Xte, yte, args, epochs=None):
+    """Mini-batches of 32, each a loop over its examples in vector form (seed 002's accumulation)."""
+    epochs = epochs or args.epochs
+    (W1, W2), (b1, b2) = _initial_params(args)
+    Y = one_hot(ytr, 10)
+    rng = np.random.default_rng(args.seed)
+    N = Xtr.shape[0]
+    t0 = time.perf_counter()
+    for _ in range(epochs):
+        order = rng.permutation(N)
+        for start in range(0, N, args.batch):
+            idx = order[start:start + args.batch]
+            D1, D2 = np.zeros_like(W1), np.zeros_like(W2)  # seed 002: the accumulators Delta
+            d1, d2 = np.zeros_like(b1), np.zeros_like(b2)
+            for n in idx:
+                x, y = Xtr[n], Y[n]
+                a1 = 1.0 / (1.0 + np.exp(-(x @ W1 + b1)))
+                z2 = a1 @ W2 + b2
+                s = np.exp(z2 - z2.max())
+                s /= s.sum()
+                delta2 = s - y  # softmax + cross-entropy
+                delta1 = (W2 @ delta2) * a1 * (1.0 - a1)  # seed 000, eq. (34), course sign
+                D2 += np.outer(a1, delta2)
+                D1 += np.outer(x, delta1)
+                d2 += delta2
+                d1 += delta1
+            m = len(idx)
+            W1 -= args.lr / m * D1
+            b1 -= args.lr / m * d1
+            W2 -= args.lr / m * D2
+            b2 -= args.lr / m * d2
+    seconds = time.perf_counter() - t0
+    a1 = 1.0 / (1.0 + np.exp(-(Xte @ W1 + b1)))
+    acc = float(np.mean(np.argmax(a1 @ W2 + b2, axis=1) == yte))
+    return seconds, epochs, acc
+
+
+def run_per_neuron(Xtr, ytr, Xte, yte, args):
+    """``--neuron-batches`` mini-batches through the per-neuron form; seconds scaled to one epoch."""
+    weights, biases = _initial_params(args)
+    T = one_hot(ytr, 10)
+    n_batches_epoch = -(-Xtr.shape[0] // args.batch)
+    t0 = time.perf_counter()
+    for k in range(args.neuron_batches):
+        rows = range(k * args.batch, (k + 1) * args.batch)
+        sum_W = [np.zeros_like(W) for W in weights]
+        sum_b = [np.zeros_like(b) for b in biases]
+        for n in rows:
+            gW, gb = reference.backprop_per_neuron(Xtr[n], T[n], weights, biases)
+            for acc, g in zip(sum_W + sum_b, gW + gb):
+                acc += g
+        for p, g in zip(weights + biases, sum_W + sum_b):
+            p -= args.lr / args.batch * g
+    seconds = (time.perf_counter() - t0) * n_batches_epoch / args.neuron_batches
+    return seconds, 1, None
+
+
+def run_sklearn(Xtr, ytr, Xte, yte, args):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+    clf = MLPClassifier(hidden_layer_sizes=(HIDDEN,), activation="logistic", solver="sgd",
+                        batch_size=args.batch, learning_rate="constant", learning_rate_init=args.lr,
+                        momentum=0.0, nesterovs_momentum=False, alpha=0.0, max_iter=args.epochs,
+                        shuffle=True, tol=0.0, n_iter_no_change=args.epochs + 1,
+                        early_stopping=False, random_state=args.seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        t0 = time.perf_counter()
+        clf.fit(Xtr, ytr)
+        seconds = time.perf_counter() - t0
+    return seconds, clf.n_iter_, float(clf.score(Xte, yte))
+
+
+def run_torch(Xtr, ytr, Xte, yte, args):
+    import torch
+    torch.manual_seed(args.seed)
+    X = torch.tensor(Xtr, dtype=torch.float64)
+    y = torch.tensor(ytr, dtype=torch.long)
+    net = torch.nn.Sequential(torch.nn.Linear(64, HIDDEN), torch.nn.Sigmoid(),
+                              torch.nn.Linear(HIDDEN, 10)).double()
+    loss_fn = torch.nn.CrossEntropyLoss()
+    opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=0.0)
+    g = torch.Generator().manual_seed(args.seed)
+    N = X.shape[0]
+    t0 = time.perf_counter()
+    for _ in range(args.epochs):
+        order = torch.randperm(N, generator=g)
+        Xs, ys = X[order], y[order]
+        for start in range(0, N, args.batch):
+            opt.zero_grad()
+            loss = loss_fn(net(Xs[start:start + args.batch]), ys[start:start + args.batch])
+            loss.backward()
+            opt.step()
+    seconds = time.perf_counter() - t0
+    with torch.no_grad():
+        pred = net(torch.tensor(Xte, dtype=torch.float64)).argmax(dim=1).numpy()
+    return seconds, args.epochs, float(np.mean(pred == yte))
+
+
+def blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+        info = [f"{d['internal_api']} {d.get('version')} {d.get('architecture')} "
+                f"{d['num_threads']} threads" for d in threadpool_info() if d["user_api"] == "blas"]
+        return "; ".join(info) or "unknown"
+    except ImportError:
+        return "unknown (threadpoolctl not installed)"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=0.5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=7, help="runs of the fast rows (median taken)")
+    parser.add_argument("--slow-repeats", type=int, default=3,
+                        help="runs of per-example, scikit-learn and PyTorch rows")
+    parser.add_argument("--neuron-batches", type=int, default=3,
+                        help="mini-batches timed through the per-neuron form")
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["per-neuron", "per-example", "sklearn", "torch"])
+    args = parser.parse_args(argv)
+
+    Xtr, ytr, Xte, yte = load_digits()
+    print(f"digits: {Xtr.shape[0]} train / {Xte.shape[0]} test, 64-{HIDDEN}-10, batch {args.batch}, "
+          f"lr {args.lr}, {args.epochs} epochs")
+    print(f"python {platform.python_version()}, numpy {np.__version__}, BLAS: {blas_info()}, "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
+    if hasattr(os, "getloadavg"):
+        print("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+    # the two fast rows alternate so that a change in machine load hits both alike
+    matrix_times, floor_times, matrix_acc = [], [], None
+    for _ in range(args.repeats):
+        s, e, matrix_acc = run_matrix(Xtr, ytr, Xte, yte, args)
+        matrix_times.append(1e3 * s / e)
+        s, e, _ = run_gemm_floor(Xtr, ytr, Xte, yte, args)
+        floor_times.append(1e3 * s / e)
+    rows = [("matrix form (bptutor MLP)", statistics.median(matrix_times), matrix_acc, ""),
+            ("GEMM floor (products only)", statistics.median(floor_times), None, "")]
+
+    if "per-example" not in args.skip:
+        ms, acc = median_ms_per_epoch(lambda: run_per_example(Xtr, ytr, Xte, yte, args),
+                                      args.slow_repeats)
+        rows.append(("per-example loop (vector form)", ms, acc, ""))
+    if "per-neuron" not in args.skip:
+        ms, _ = median_ms_per_epoch(lambda: run_per_neuron(Xtr, ytr, Xte, yte, args), 1)
+        rows.append(("per-neuron form (seed 000)", ms, None,
+                     f"timed on {args.neuron_batches * args.batch} examples, scaled to an epoch"))
+    if "sklearn" not in args.skip:
+        try:
+            ms, acc = median_ms_per_epoch(lambda: run_sklearn(Xtr, ytr, Xte, yte, args),
+                                          args.slow_repeats)
+            rows.append(("scikit-learn MLPClassifier", ms, acc, ""))
+        except ImportError:
+            rows.append(("scikit-learn MLPClassifier", None, None, "not installed"))
+    if "torch" not in args.skip:
+        try:
+            import torch
+            ms, acc = median_ms_per_epoch(lambda: run_torch(Xtr, ytr, Xte, yte, args),
+                                          args.slow_repeats)
+            rows.append((f"PyTorch {torch.__version__} CPU", ms, acc,
+                         f"{torch.get_num_threads()} threads"))
+        except ImportError:
+            rows.append(("PyTorch CPU", None, None, "not installed"))
+
+    matrix_ms = rows[0][1]
+    print()
+    print(f"{'form':34s} {'ms/epoch':>9s} {'test acc':>9s} {'vs matrix':>10s}  note")
+    for name, ms, acc, note in rows:
+        ms_s = f"{ms:9.2f}" if ms is not None else f"{'-':>9s}"
+        acc_s = f"{acc:9.3f}" if acc is not None else f"{'-':>9s}"
+        if ms is None or name.startswith("matrix"):
+            ratio = f"{'':>10s}"
+        else:
+            ratio = f"{ms / matrix_ms:9.2f}x"
+        print(f"{name:34s} {ms_s} {acc_s} {ratio}  {note}")
+    print()
+    floor_ms = rows[1][1]
+    print(f"matrix form / GEMM floor = {matrix_ms / floor_ms:.2f} (target <= 2)")
+    sk = [r for r in rows if r[0].startswith("scikit") and r[1] is not None]
+    ok = matrix_ms / floor_ms <= 2.0 and matrix_acc >= 0.95
+    if sk:
+        print(f"scikit-learn / matrix form = {sk[0][1] / matrix_ms:.2f} (target >= 3)")
+        ok = ok and sk[0][1] / matrix_ms >= 3.0
+    print(f"matrix form test accuracy = {matrix_acc:.3f} (target >= 0.95)")
+    print("target met" if ok else "target NOT met")
+    if hasattr(os, "getloadavg"):
+        print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
