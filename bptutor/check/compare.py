@@ -66,7 +66,7 @@ def conform(got, expected):
         return got
     if type(got) is np.ndarray and got.ndim >= 1 and got.shape[0] == len(expected):  # noqa: E721
         if all(type(e) is np.ndarray and e.shape == got.shape[1:] for e in expected):  # noqa: E721
-            got = list(got)
+            got = [np.array(g, dtype=np.float64) for g in got]
     if type(got) is list and len(got) == len(expected):  # noqa: E721
         return [conform(g, e) for g, e in zip(got, expected)]
     return got

@@ -17,6 +17,8 @@ changed input (``mutated-input``), the shape, type and count of what came back.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .. import reference
@@ -87,7 +89,8 @@ MISTAKES = {
     "broadcast": (
         "shapes that do not broadcast",
         "An elementwise operation combined arrays whose shapes do not fit, typically a row sum "
-        "without keepdims=True, or a vector where a matrix was needed.",
+        "without keepdims=True, or a matrix product with a missing transpose that happened to "
+        "run but gave the wrong shape.",
         "Print the shapes of both operands; use keepdims=True on sums you subtract back."),
     "regularised-biases": (
         "biases regularised",
@@ -560,17 +563,17 @@ MODELS = {
 
 
 # --------------------------------------------------------------------------- matching
-def _matches(got, model, expected, tol=1e-6) -> tuple[bool, bool]:
+def _matches(got, model, expected, tol=1e-6, floor=1e-6) -> tuple[bool, bool]:
     """(every leaf of ``got`` equals the model's or the expected one, some leaf equals only the model's)."""
-    if close(got, model, tol):
-        return True, not close(expected, model, tol)
+    if close(got, model, tol, floor):
+        return True, not close(expected, model, tol, floor)
     if type(got) is list and type(model) is list and type(expected) is list \
             and len(got) == len(model) == len(expected):  # noqa: E721
         informative = False
         for g, m, e in zip(got, model, expected):
-            ok, info = _matches(g, m, e, tol)
+            ok, info = _matches(g, m, e, tol, floor)
             if not ok:
-                if not close(g, e, tol):
+                if not close(g, e, tol, floor):
                     return False, False
             else:
                 informative = informative or info
@@ -578,7 +581,7 @@ def _matches(got, model, expected, tol=1e-6) -> tuple[bool, bool]:
     return False, False
 
 
-def match_model(name, cases) -> str | None:
+def match_model(name, cases, floor=1e-6) -> str | None:
     """The first mistake whose model agrees with the student on every case.
 
     ``cases``: ``[(trial, args, kwargs, expected, got)]`` for the trials that
@@ -598,7 +601,7 @@ def match_model(name, cases) -> str | None:
                 predicted = _plain(predicted)
             except Exception:  # noqa: BLE001 -- a model that does not apply to these inputs
                 break
-            ok, info = _matches(got, predicted, expected)
+            ok, info = _matches(got, predicted, expected, floor=floor)
             if not ok:
                 break
             informative = informative or info
@@ -614,6 +617,10 @@ def from_error(message: str) -> str | None:
     if "matmul" in text or "not aligned" in text or "mismatch in its core dimension" in text:
         return "transpose"
     if "could not be broadcast" in text:
+        shapes = re.findall(r"\(([\d,\s]*)\)", text)
+        dims = [tuple(int(d) for d in sh.replace(" ", "").split(",") if d) for sh in shapes]
+        if any(a != b and a == b[::-1] for a in dims for b in dims):
+            return "transpose"  # (4, 3) against (3, 4): one operand is transposed
         return "broadcast"
     if "overflowerror" in text or "math range error" in text:
         return "overflow"

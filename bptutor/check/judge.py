@@ -221,7 +221,7 @@ def _judge(question, trials, outcomes) -> Verdict:
     if mutated_any:
         mistake = "mutated-input"
     if mistake is None:
-        mistake = diagnose.match_model(name, cases)
+        mistake = diagnose.match_model(name, cases, sp.floor)
     if mistake is None:
         mistake = error_mistake
     if mistake is None and warned_any:
@@ -234,7 +234,8 @@ def _judge(question, trials, outcomes) -> Verdict:
     if mistake is not None:
         text += "\n" + diagnose.describe(mistake)
     else:
-        text += f"\nThe contract: {question.summary}."
+        text += (f"\nNo single common mistake explains all these numbers; compare each step of your "
+                 f"code with the contract: {question.summary}.")
     return _verdict(question, status, text, mistake, passed_n, total)
 
 
