@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._shapes import as_float_array, same_shape
+
 
 def f(x, y):
     """``x^2 + x y + (x + y)^2``; scalars or arrays of one shape."""
@@ -21,8 +23,10 @@ def grad_f(x, y):
     ``df/dy =          x  (via q) + 2(x + y)  (via r, s)``
     Scalars or arrays of one shape; returns a tuple of two values of that shape.
     """
-    x = np.asarray(x, dtype=np.float64) if not np.isscalar(x) else float(x)
-    y = np.asarray(y, dtype=np.float64) if not np.isscalar(y) else float(y)
+    x = as_float_array("x", x) if not np.isscalar(x) else float(x)
+    y = as_float_array("y", y) if not np.isscalar(y) else float(y)
+    if np.ndim(x) and np.ndim(y):
+        same_shape("x", x, "y", y)  # the contract: scalars, or arrays of one shape
     s = x + y
     dr_ds = 2.0 * s
     return 2.0 * x + y + dr_ds, x + dr_ds
