@@ -1,0 +1,134 @@
+"""Trusted judging: the numbers a sandbox wrote, turned into points by the parent.
+
+The parent draws the same trials again from the submission's seed
+(:func:`bptutor.grading.draws.draw_trials`), reads what the sandbox wrote with
+:mod:`json` and ``np.load(allow_pickle=False)`` -- sizes capped, structure
+distrusted -- and hands both to :func:`bptutor.check.judge.judge`, the same
+judge the student checks use. Points are all-or-nothing per function.
+"""
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+
+import numpy as np
+
+from ..assignments import Assignment
+from ..check.judge import judge
+from ..trials import Outcome, decode_outcome
+from .draws import draw_trials
+
+MAX_JSON_BYTES = 4 * 2**20
+MAX_ARRAY_BYTES = 256 * 2**20
+MAX_CELL_LOG_BYTES = 2**20
+ALL_OR_NOTHING = "Scoring: all or nothing -- the points when every trial passes, zero otherwise."
+SANDBOX_STATUSES = {"timeout", "memory", "crashed"}
+
+
+def _read_json(path: str, limit: int = MAX_JSON_BYTES):
+    if os.path.getsize(path) > limit:
+        raise ValueError(f"{os.path.basename(path)} is larger than {limit} bytes")
+    with open(path, "rb") as fh:
+        return json.loads(fh.read().decode("utf-8"))
+
+
+def _read_arrays(path: str) -> dict:
+    """Arrays of an ``.npz`` file written by a sandbox: no pickles, no zip bombs."""
+    if not os.path.exists(path):
+        return {}
+    with zipfile.ZipFile(path) as zf:
+        if sum(i.file_size for i in zf.infolist()) > MAX_ARRAY_BYTES:
+            raise ValueError("the arrays are larger than allowed")
+    with np.load(path, allow_pickle=False) as npz:
+        return {k: np.array(npz[k]) for k in npz.files}
+
+
+def read_outcomes(out_dir: str, name: str, n_trials: int, reply: dict):
+    """``(outcomes, missing)`` for one function from a job's ``out`` folder.
+
+    ``missing`` is True when the notebook defines no function of that name.
+    Whatever could not be read becomes outcomes saying why.
+    """
+    result = os.path.join(out_dir, f"q-{name}.json")
+    status = os.path.join(out_dir, f"q-{name}.status.json")
+    try:
+        if os.path.exists(result):
+            data = _read_json(result)
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+            if data.get("missing") is True:
+                return [], True
+            arrays = _read_arrays(os.path.join(out_dir, f"q-{name}.npz"))
+            encoded = data.get("outcomes")
+            if not isinstance(encoded, list):
+                raise ValueError("no list of outcomes")
+            outcomes = [decode_outcome(d, arrays) if isinstance(d, dict)
+                        else Outcome("error", error="the result could not be read back")
+                        for d in encoded[:n_trials]]
+            return outcomes, False
+        if os.path.exists(status):
+            data = _read_json(status, 65536)
+            kind = str(data.get("status", "crashed"))
+            kind = kind if kind in SANDBOX_STATUSES else "crashed"
+            error = str(data.get("error", ""))[:500]
+            return [Outcome(kind, error=error)] * n_trials, False
+    except Exception as exc:  # noqa: BLE001 -- a forged or broken file scores nothing
+        return [Outcome("crashed", error=f"its result could not be read back ({type(exc).__name__})")] * n_trials, False
+    if reply.get("deadline_hit"):
+        why = Outcome("timeout", error=f"timed out: the whole notebook used up its {reply.get('deadline', 0):g} s")
+    elif reply.get("worker_died"):
+        why = Outcome("crashed", error="the grading process running it died")
+    else:
+        why = Outcome("crashed", error="process died before this function was tried "
+                                       "(an earlier cell or function ended the process)")
+    return [why] * n_trials, False
+
+
+def read_cell_log(out_dir: str) -> list:
+    """Problems in the notebook's top-level code: ``["cell 3: NameError: ...", ...]`` (at most 50)."""
+    path = os.path.join(out_dir, "cells.jsonl")
+    problems = []
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_CELL_LOG_BYTES)
+    except OSError:
+        return problems
+    for line in raw.decode("utf-8", "replace").splitlines():
+        try:
+            event = json.loads(line)
+            if event.get("status") != "ok":
+                problems.append(f"code cell {int(event['cell']) + 1}: {str(event.get('status'))[:20]} -- "
+                                f"{str(event.get('error', ''))[:300]}")
+        except Exception:  # noqa: BLE001
+            continue
+        if len(problems) >= 50:
+            problems.append("(more problems not listed)")
+            break
+    return problems
+
+
+def judge_job(assignment: Assignment, seed: int, out_dir: str, reply: dict) -> list:
+    """One dict per function: ``id``, ``score``, ``max_score``, ``passed``, ``feedback``."""
+    trials = draw_trials(assignment, seed, keep_secrets=True)
+    results = []
+    for question in assignment.questions:
+        qt = trials[question.name]
+        outcomes, missing = read_outcomes(out_dir, question.name, len(qt), reply)
+        if missing:
+            feedback = (f"✗ {question.name}: the notebook defines no function called {question.name}. "
+                        f"Define it with exactly this name and the parameters ({', '.join(question.params)}).")
+            passed = False
+        else:
+            verdict = judge(question, qt, outcomes)
+            passed, feedback = bool(verdict.passed), verdict.feedback
+        results.append({"id": question.name, "score": question.points if passed else 0,
+                        "max_score": question.points, "passed": passed,
+                        "feedback": f"{feedback}\n{ALL_OR_NOTHING}"})
+    return results
+
+
+def zero_results(assignment: Assignment, reason: str) -> list:
+    """Every function of an assignment at zero, for a notebook that could not be run."""
+    return [{"id": q.name, "score": 0, "max_score": q.points, "passed": False,
+             "feedback": f"✗ {q.name} was not graded: {reason}"} for q in assignment.questions]
