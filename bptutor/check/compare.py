@@ -139,14 +139,16 @@ def close(a, b, tol=1e-6, floor=FLOOR) -> bool:
                 and all(close(x, y, tol, floor) for x, y in zip(a, b)))
     if type(a) is not np.ndarray or type(b) is not np.ndarray or a.shape != b.shape:  # noqa: E721
         return False
-    fa, fb = np.isfinite(a), np.isfinite(b)
-    if not np.array_equal(fa, fb):
-        return False
-    if not np.array_equal(a[~fa], b[~fb], equal_nan=True):
-        return False
-    if not fa.any():
+    if not a.size:
         return True
-    return float(np.max(leaf_errors(a[fa], b[fb], floor))) <= tol
+    with np.errstate(invalid="ignore", over="ignore"):
+        scale = float(np.abs(b).max())
+        if np.isfinite(scale) and np.isfinite(a).all():  # the common case: all finite
+            return bool(np.all(np.abs(a - b) <= tol * np.maximum(np.abs(a) + np.abs(b), max(1e-8, floor * scale))))
+    fa, fb = np.isfinite(a), np.isfinite(b)
+    if not np.array_equal(fa, fb) or not np.array_equal(a[~fa], b[~fb], equal_nan=True):
+        return False
+    return not fa.any() or float(np.max(leaf_errors(a[fa], b[fb], floor))) <= tol
 
 
 def leaves(value, key=()):

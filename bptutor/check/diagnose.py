@@ -25,7 +25,7 @@ from .. import reference
 from ..reference.backprop import forward
 from ..reference.matrix import mlp_forward
 from ..trials import to_plain
-from .compare import close
+from .compare import at, close, leaves
 
 MISTAKES = {
     "sign": (
@@ -563,36 +563,38 @@ MODELS = {
 
 
 # --------------------------------------------------------------------------- matching
-def _matches(got, model, expected, tol=1e-6, floor=1e-6) -> tuple[bool, bool]:
-    """(every leaf of ``got`` equals the model's or the expected one, some leaf equals only the model's)."""
-    if close(got, model, tol, floor):
-        return True, not close(expected, model, tol, floor)
-    if type(got) is list and type(model) is list and type(expected) is list \
-            and len(got) == len(model) == len(expected):  # noqa: E721
-        informative = False
-        for g, m, e in zip(got, model, expected):
-            ok, info = _matches(g, m, e, tol, floor)
-            if not ok:
-                if not close(g, e, tol, floor):
-                    return False, False
-            else:
-                informative = informative or info
-        return True, informative
-    return False, False
+def _wrong_leaves(got, expected, tol, floor):
+    """``[(key, leaf)]`` of ``got`` that differ from the expected value at the same place."""
+    return [(key, leaf) for key, leaf in leaves(got)
+            if not close(leaf, at(expected, key), tol, floor)]
 
 
-def match_model(name, cases, floor=1e-6) -> str | None:
-    """The first mistake whose model agrees with the student on every case.
+def _model_explains(model, wrong, n_leaves, tol, floor) -> bool:
+    """The model has the student's structure and agrees with every leaf the student got wrong."""
+    if len(leaves(model)) != n_leaves:
+        return False
+    return all(close(leaf, at(model, key), tol, floor) for key, leaf in wrong)
+
+
+def match_model(name, cases, floor=1e-6, tol=1e-6) -> str | None:
+    """The first mistake whose model explains the student's values on every case.
 
     ``cases``: ``[(trial, args, kwargs, expected, got)]`` for the trials that
-    returned numbers (plain values, ``got`` already conformed). A model must
-    differ from the right answer on at least one case to count.
+    returned numbers (plain values, ``got`` already conformed). On each case the
+    model must agree with every output the student got wrong (outputs the student
+    got right may differ: a mistake made in one output only still matches), and
+    on at least one case the student must have got something wrong.
     """
-    if not cases:
+    prepared = []
+    for trial, args, kwargs, expected, got in cases:
+        wrong = _wrong_leaves(got, expected, tol, floor)
+        prepared.append((trial, args, kwargs, expected, got, wrong, len(leaves(got))))
+    if not any(p[5] for p in prepared):
         return None
     for mistake, model in MODELS.get(name, ()):
-        informative = False
-        for trial, args, kwargs, expected, got in cases:
+        for trial, args, kwargs, expected, got, wrong, n_leaves in prepared:
+            if not wrong:
+                continue
             try:
                 with np.errstate(all="ignore"):
                     predicted = model(trial, args, kwargs, expected, got)
@@ -601,13 +603,10 @@ def match_model(name, cases, floor=1e-6) -> str | None:
                 predicted = _plain(predicted)
             except Exception:  # noqa: BLE001 -- a model that does not apply to these inputs
                 break
-            ok, info = _matches(got, predicted, expected, floor=floor)
-            if not ok:
+            if not _model_explains(predicted, wrong, n_leaves, tol, floor):
                 break
-            informative = informative or info
         else:
-            if informative:
-                return mistake
+            return mistake
     return None
 
 
