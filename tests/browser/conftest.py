@@ -1,0 +1,29 @@
+"""The browser test runs only when asked for: ``make test-browser`` sets ``BPTUTOR_BROWSER=1``.
+
+Without it this folder is not collected, so ``make test`` (``pytest ... tests lessons solutions``)
+neither imports Playwright nor starts a browser.
+"""
+import os
+
+BROWSER_FLAG = "BPTUTOR_BROWSER"
+
+if os.environ.get(BROWSER_FLAG, "") in ("", "0"):
+    collect_ignore_glob = ["*.py"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the seconds each lesson took in the browser (recorded by the test as a property)."""
+    rows = []
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            props = dict(getattr(report, "user_properties", []))
+            if report.when == "call" and "browser_seconds" in props:
+                rows.append((props["lesson"], props["browser_seconds"], outcome,
+                             props.get("sliders", 0)))
+    if not rows:
+        return
+    terminalreporter.section("lessons in the browser")
+    for lesson, seconds, outcome, sliders in sorted(rows):
+        terminalreporter.write_line(
+            f"{lesson:<40} {seconds:6.1f} s  sliders={sliders:<2} {outcome}")
+    terminalreporter.write_line(f"{'total':<40} {sum(r[1] for r in rows):6.1f} s")

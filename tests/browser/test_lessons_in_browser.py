@@ -1,0 +1,219 @@
+"""Every lesson, run in a real browser: JupyterLab + headless Chromium driven by Playwright.
+
+For each ``lessons/*.ipynb`` (one test per lesson): open it in JupyterLab, wait for an idle
+kernel, clear the stored outputs, Run All Cells, and check that
+
+- every code cell ran (``[n]`` prompts, counts increasing in document order);
+- no cell shows an error (a traceback outside cells tagged ``raises-exception``, or stderr text
+  in a cell whose committed outputs have none -- a warning the notebook already shows and nbval
+  compares is accepted, any new one fails);
+- widgets render, and in lessons with sliders moving the first slider of each slider cell changes
+  that cell's output (its text, HTML or image);
+
+then save ``artifacts/screenshots/<lesson>.png``. A last test checks that at least four lessons
+had a working slider (issue 5 asks for widgets in at least four lessons).
+
+Run with ``make test-browser``. Environment:
+
+- ``BPTUTOR_CHROMIUM``: the browser executable (default: ``/usr/bin/chromium``, then Google
+  Chrome). When none is found -- or Playwright is not installed -- the tests skip locally and
+  fail when ``CI`` is set.
+- ``BPTUTOR_LESSONS_DIR``: run the notebooks of another folder instead of ``lessons/``.
+- ``BPTUTOR_BROWSER_TIMEOUT``: seconds allowed for one notebook's run (default 300).
+"""
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from lab_page import (NotebookRunError, PROMPT_DONE, move_first_slider, open_notebook,
+                      run_all_cells, wait_for_kernel_idle, wait_until_run_finishes,
+                      widget_failures)
+from lab_server import LabServer, copy_notebooks
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS_DIR = Path(os.environ.get("BPTUTOR_LESSONS_DIR", ROOT / "lessons"))
+LESSONS = sorted(LESSONS_DIR.glob("*.ipynb"))
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+RUN_TIMEOUT_S = float(os.environ.get("BPTUTOR_BROWSER_TIMEOUT", "300"))
+KERNEL_START_TIMEOUT_S = 120.0
+SLIDER_RESPONSE_TIMEOUT_S = 20.0
+MIN_LESSONS_WITH_SLIDERS = 4  # issue 5: "Widgets (ipywidgets) in at least four lessons"
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/google-chrome",
+                       "/usr/bin/google-chrome-stable")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1280, "height": 1000}
+
+# Issue 5 names a slider in these lessons (02: "a slider moving the weights"; 07: learning rate).
+ISSUE_SLIDER_LESSONS = ("02_", "07_")
+SLIDER_SOURCE = re.compile(
+    r"\b(?:Int|Float|FloatLog|IntRange|FloatRange|Selection|SelectionRange)Slider\b"
+    r"|\binteract(?:ive)?\s*\(")
+
+# lesson file name -> number of slider cells that moved their output (filled by test_lesson).
+LESSONS_WITH_WORKING_SLIDERS = {}
+
+
+def in_ci():
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def unavailable(reason):
+    """Skip on a developer's machine; fail in CI, where the browser must be there."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI is set, so this is an error, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def find_chromium():
+    explicit = os.environ.get("BPTUTOR_CHROMIUM")
+    if explicit:
+        if not (os.path.isfile(explicit) and os.access(explicit, os.X_OK)):
+            pytest.fail(f"BPTUTOR_CHROMIUM={explicit!r} is not an executable file", pytrace=False)
+        return explicit
+    for candidate in CHROMIUM_CANDIDATES:
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    unavailable("no Chromium found (looked at " + ", ".join(CHROMIUM_CANDIDATES)
+                + "); install Debian's with `apt-get install -y chromium` or set BPTUTOR_CHROMIUM")
+
+
+def expects_slider(notebook_path):
+    """Does this lesson promise a slider? Named by issue 5, or its code builds one."""
+    if notebook_path.name.startswith(ISSUE_SLIDER_LESSONS):
+        return True
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    state = json.dumps(notebook.get("metadata", {}).get("widgets", {}))
+    sources = ("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+               for cell in notebook["cells"] if cell["cell_type"] == "code")
+    return "SliderModel" in state or any(SLIDER_SOURCE.search(src) for src in sources)
+
+
+def committed_cells(notebook_path):
+    return json.loads(notebook_path.read_text(encoding="utf-8"))["cells"]
+
+
+def has_committed_stderr(cell):
+    return any(out.get("output_type") == "stream" and out.get("name") == "stderr"
+               for out in cell.get("outputs", []))
+
+
+def error_problems(cells, reports):
+    """Error output in the browser that the committed notebook does not lead us to expect."""
+    problems = []
+    for index, (cell, report) in enumerate(zip(cells, reports)):
+        if not report["code"] or not report["stderr"]:
+            continue
+        if "raises-exception" in cell.get("metadata", {}).get("tags", []):
+            continue
+        for text in report["stderr"]:
+            if "Traceback" in text or re.search(r"^\w*(Error|Exception)\b", text, re.M):
+                problems.append(f"cell {index} raised:\n{text.strip()}")
+            elif not has_committed_stderr(cell):
+                problems.append(f"cell {index} wrote to stderr (nothing committed there):\n"
+                                f"{text.strip()}")
+    return problems
+
+
+@pytest.fixture(scope="session")
+def sync_playwright():
+    try:
+        from playwright.sync_api import sync_playwright as start
+    except ImportError:
+        unavailable("Playwright is not installed (pip install -e '.[browser]')")
+    with start() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(sync_playwright):
+    executable = find_chromium()
+    browser = sync_playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    work = tmp_path_factory.mktemp("browser")
+    served = copy_notebooks(LESSONS, work / "lessons")
+    with LabServer(served, work) as server:
+        yield server
+
+
+@pytest.fixture
+def page(browser, lab):
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    yield page
+    context.close()
+    lab.shutdown_kernels()
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson(lesson, page, lab, record_property):
+    started = time.monotonic()
+    cells = committed_cells(lesson)
+    moved = 0
+    failure = None
+    record_property("lesson", lesson.name)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        open_notebook(page, lab.url, lesson.name, workspace=lesson.stem,
+                      timeout_s=KERNEL_START_TIMEOUT_S)
+        run_all_cells(page)
+        reports = wait_until_run_finishes(page, lesson.name, RUN_TIMEOUT_S)
+
+        assert len(reports) == len(cells), (
+            f"the page shows {len(reports)} cells, the notebook has {len(cells)}")
+        counts = [int(PROMPT_DONE.match(r["prompt"]).group(1)) for r in reports if r["code"]]
+        assert counts == sorted(counts) and len(set(counts)) == len(counts), (
+            f"execution counts are not increasing in document order: {counts}")
+        problems = error_problems(cells, reports)
+        assert not problems, "\n\n".join(problems)
+        assert not widget_failures(page), widget_failures(page)
+
+        slider_cells = [i for i, r in enumerate(reports) if r["sliders"]]
+        if expects_slider(lesson):
+            assert slider_cells, f"{lesson.name} should show a slider, the page has none"
+        unchanged = []
+        for index in slider_cells:
+            changed, _, _ = move_first_slider(page, index, SLIDER_RESPONSE_TIMEOUT_S)
+            wait_for_kernel_idle(page, SLIDER_RESPONSE_TIMEOUT_S)
+            if changed:
+                moved += 1
+            else:
+                unchanged.append(index)
+        assert not unchanged, (
+            f"moving the slider did not change the output of cell(s) {unchanged}")
+        problems = error_problems(cells, wait_until_run_finishes(page, lesson.name, 10))
+        assert not problems, "after moving sliders:\n\n" + "\n\n".join(problems)
+        if moved:
+            LESSONS_WITH_WORKING_SLIDERS[lesson.name] = moved
+    except NotebookRunError as error:
+        failure = str(error)  # reported below, without a Python traceback of the test itself
+    finally:
+        record_property("browser_seconds", round(time.monotonic() - started, 1))
+        record_property("sliders", moved)
+        try:
+            page.screenshot(path=str(SCREENSHOTS / f"{lesson.stem}.png"))
+        except Exception as error:  # a crashed page must not hide the real failure
+            print(f"no screenshot of {lesson.name}: {error}")
+    if failure:
+        pytest.fail(failure, pytrace=False)
+
+
+def test_at_least_four_lessons_have_working_sliders(request):
+    selected = [item for item in request.session.items if item.originalname == "test_lesson"]
+    if len(selected) != len(LESSONS) or not LESSONS:
+        pytest.skip("needs every lesson in this run")
+    assert len(LESSONS_WITH_WORKING_SLIDERS) >= MIN_LESSONS_WITH_SLIDERS, (
+        f"only {sorted(LESSONS_WITH_WORKING_SLIDERS)} have a slider that changes its output; "
+        f"issue 5 asks for widgets in at least {MIN_LESSONS_WITH_SLIDERS} lessons")
