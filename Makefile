@@ -32,8 +32,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
 	    --nbval-lax --nbval-current-env exercises
 
+# BPTUTOR_BROWSER=1 opts in to tests/browser (never collected by `make test`); the browser is
+# /usr/bin/chromium unless BPTUTOR_CHROMIUM names another; screenshots go to artifacts/screenshots/.
 test-browser: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider tests/browser -v
+	BPTUTOR_BROWSER=1 $(BIN)/python -m pytest -p no:cacheprovider tests/browser -v
 
 release: $(STAMP)
 	$(BIN)/bptutor release
