@@ -210,12 +210,13 @@ def grade_one(message: dict) -> dict:
         left = deadline - time.monotonic()
         if left <= 0:
             break
-        outcome = sandbox._wait_for_byte(r, left)
+        outcome = sandbox._wait_for_byte(r, min(left, 0.05))
         if outcome == "done":
             finished = True
             break
-        if outcome in ("eof", "timeout"):
+        if outcome == "eof":
             break
+        _reap()  # killed processes of the submission must not hold its process limit as zombies
     os.close(r)
     ran = time.monotonic()
     kill_leftovers(uid)

@@ -107,6 +107,16 @@ def _stop(pid: int, outcome: str) -> int:
     return status
 
 
+def _fork_retrying() -> int:
+    """``os.fork()``, waiting up to ~2 s while the process limit is full of processes being reaped."""
+    for _ in range(100):
+        try:
+            return _fork()
+        except BlockingIOError:
+            time.sleep(0.02)
+    return _fork()
+
+
 def _limit_cpu(seconds: float) -> None:
     """Soft CPU limit only: a later child may need a higher one, and only root raises hard limits."""
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -250,7 +260,7 @@ def run_cells(job: dict, ns: dict, log: _Log) -> None:
             i += 1
             continue
         r, w = _pipe()
-        pid = _fork()
+        pid = _fork_retrying()
         if pid == 0:
             _close(r)
             _setpgid(0, 0)
@@ -329,7 +339,7 @@ def run_questions(job: dict, ns: dict, trials: dict) -> None:
     for question in job["questions"]:
         name, limit = question["name"], question["time_limit"]
         r, w = _pipe()
-        pid = _fork()
+        pid = _fork_retrying()
         if pid == 0:
             _close(r)
             try:
