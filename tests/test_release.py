@@ -290,3 +290,23 @@ def test_cli_help_lists_every_command():
     for name in cli.COMMANDS:
         assert name in done.stdout
     assert "release" in cli.COMMANDS
+
+
+def test_cli_release_check_passes_on_the_checkout():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "bptutor", "release", "--check"], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_region_in_a_nested_block_under_a_multiline_signature(tmp_path):
+    src = ("def hidden_delta(delta_next,\n                 W_next, a):\n    if a is not None:\n"
+           "        ### BEGIN SOLUTION\n        return a\n        ### END SOLUTION\n    return None")
+    path = _write(tmp_path / "sol", "a3_hidden_layers.ipynb", _notebook(("code", src), A3_OK[2]))
+    out = _source(release.release_notebook(_load(path), path)["cells"][0])
+    assert out.split("\n")[3:5] == ["        # YOUR CODE HERE",
+                                     '        raise NotImplementedError("hidden_delta: not implemented yet")']
+    ns: dict = {}
+    exec(out, ns)
+    with pytest.raises(NotImplementedError):
+        ns["hidden_delta"](1, 2, 3)
