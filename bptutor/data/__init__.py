@@ -10,6 +10,16 @@ from importlib import resources
 import numpy as np
 
 
+def _positive_int(name, value, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+
+
+def _non_negative(name, value):
+    if not float(value) >= 0:
+        raise ValueError(f"{name} must be a number >= 0 (the standard deviation of the noise); got {value!r}")
+
+
 def xor():
     """The four XOR examples: ``X`` ``(4, 2)`` and targets ``T`` ``(4, 1)``, both float64."""
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -19,6 +29,9 @@ def xor():
 
 def spirals(n_per_class=100, n_classes=2, noise=0.2, seed=0):
     """Interleaved spirals (CS231n-style): ``X`` ``(n_per_class * n_classes, 2)``, integer labels ``y``."""
+    _positive_int("n_per_class", n_per_class)
+    _positive_int("n_classes", n_classes)
+    _non_negative("noise", noise)
     rng = np.random.default_rng(seed)
     X = np.zeros((n_per_class * n_classes, 2))
     y = np.zeros(n_per_class * n_classes, dtype=np.int64)
@@ -33,6 +46,8 @@ def spirals(n_per_class=100, n_classes=2, noise=0.2, seed=0):
 
 def moons(n=200, noise=0.1, seed=0):
     """Two interleaving half circles: ``X`` ``(n, 2)``, labels ``y`` in {0, 1}."""
+    _positive_int("n", n, minimum=2)
+    _non_negative("noise", noise)
     rng = np.random.default_rng(seed)
     n0 = n // 2
     n1 = n - n0
