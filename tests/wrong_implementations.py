@@ -663,3 +663,15 @@ def backprop_two_mistakes(x, t, weights, biases):
 @wrong("mlp_loss_and_grads", None, "lam not divided by N and gradients not divided by N")
 def mlp_two_mistakes(X, T, weights, biases, lam=0.0):
     return _mlp(X, T, weights, biases, lam, grad_mean=False, lam_n=False)
+
+
+# =========================================================================== precision
+@wrong("sigmoid_prime_from_output", "low-precision", "computed in float32")
+def sigprime_float32(a):
+    a = np.asarray(a, dtype=np.float32)
+    return a * (1 - a)
+
+
+@wrong("dense_forward", "low-precision", "weights cast to float32")
+def dense_forward_float32(X, W, b):
+    return X.astype(np.float32) @ W.astype(np.float32) + b.astype(np.float32)

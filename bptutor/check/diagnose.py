@@ -174,9 +174,10 @@ MISTAKES = {
     "mutated-input": (
         "an input array changed in place",
         "The function changed an array it was given (e.g. x[i] += h without restoring it, or "
-        "dA *= ... ). The caller's data is then silently wrong.",
-        "Work on a copy (x = x.copy()) or restore every entry you change; avoid in-place "
-        "operators (+=, *=) on inputs."),
+        "dA *= ... ). The caller's data is then silently wrong. Even x[i] += h followed by "
+        "x[i] -= h can leave a different last digit.",
+        "Work on a copy (x = x.copy()), or save the old value and put it back (old = x[i]; ...; "
+        "x[i] = old); avoid in-place operators (+=, *=) on inputs."),
     "wrong-shape": (
         "wrong shape",
         "The returned array has a different shape from the one the contract gives.",
@@ -190,6 +191,12 @@ MISTAKES = {
         "wrong number of returned items",
         "The function returned a different number of items than the contract asks.",
         "Return a tuple with exactly the items listed in the contract, in that order."),
+    "low-precision": (
+        "float32 precision",
+        "Your numbers are right to about 7 digits only: somewhere the computation runs in float32 "
+        "(or float16), which keeps about 7 significant digits where float64 keeps 16.",
+        "Keep arrays float64 (the default of np.zeros, np.array of Python floats); avoid "
+        "dtype=np.float32 and .astype(np.float32)."),
     "scalar-math": (
         "scalar-only math on arrays",
         "math.exp and friends accept one number; the function must work on whole arrays.",
