@@ -1,0 +1,237 @@
+"""Plots and small experiments for lesson 07, "Training in practice".
+
+* initialisation: :func:`hidden_activations`, :func:`plot_activation_histograms`;
+* learning rate on seed 001's linear neuron: :func:`linear_neuron_loss`,
+  :func:`linear_neuron_gradient`, :func:`critical_learning_rate`,
+  :func:`gradient_descent_path`, :func:`plot_learning_rate`, :func:`learning_rate_widget`;
+* learning modes, stopping criteria and restarts: :func:`plot_loss_curves`,
+  :func:`plot_modes`, :func:`plot_stopping`, :func:`plot_restarts`.
+
+Every plotting function returns the matplotlib ``Figure`` it drew.
+"""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..reference.activations import get_activation
+from .live import live_figure
+
+
+def _losses(curve):
+    """A loss curve from a :class:`~bptutor.reference.sgd.History` or any sequence of floats."""
+    return np.asarray(getattr(curve, "loss", curve), dtype=np.float64)
+
+
+# ----------------------------------------------------------------------------- initialisation
+def hidden_activations(model, X):
+    """Activations ``a(1) = f(X W(1) + b(1))`` of the first hidden layer of an ``MLP``, shape ``(N, n_1)``.
+
+    ``X``: ``(N, n_0)``. ``f`` is the model's hidden activation (``model.hidden``).
+    """
+    f, _ = get_activation(model.hidden)
+    return f(np.asarray(X, dtype=np.float64) @ model.weights[0] + model.biases[0])
+
+
+def plot_activation_histograms(activations, bins=25, saturated=0.01):
+    """One histogram per entry of ``activations`` (label -> array of sigmoid outputs in [0, 1]).
+
+    Each panel's title gives the fraction of values within ``saturated`` of 0 or 1,
+    where ``sigma'(z) = a (1 - a)`` (seed 000, eq. 15) is nearly zero.
+    """
+    if not activations:
+        raise ValueError("activations is empty; pass {label: array of activations}")
+    fig, axes = plt.subplots(1, len(activations), figsize=(3.6 * len(activations), 2.8), sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, (label, a) in zip(axes, activations.items()):
+        a = np.ravel(a)
+        frac = np.mean((a < saturated) | (a > 1 - saturated))
+        ax.hist(a, bins=bins, range=(0, 1), color="tab:blue", alpha=0.8)
+        ax.set_title(f"{label}\n{frac:.0%} saturated", fontsize=10)
+        ax.set_xlabel("hidden activation $a$")
+    axes[0].set_ylabel("count")
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------- learning rate
+def linear_neuron_loss(w, X, t):
+    """Seed 001's linear neuron ``y = X w`` with ``E(w) = 1/(2N) sum (t - y)^2``; returns a float.
+
+    ``w``: ``(n,)``; ``X``: ``(N, n)``; ``t``: ``(N,)``.
+    """
+    e = t - X @ w
+    return float(0.5 * np.mean(e * e))
+
+
+def linear_neuron_gradient(w, X, t):
+    """``dE/dw = X^T (X w - t) / N`` for :func:`linear_neuron_loss`, shape ``(n,)``."""
+    return X.T @ (X @ w - t) / X.shape[0]
+
+
+def critical_learning_rate(X):
+    """``2 / lambda_max(X^T X / N)``: gradient descent on the linear neuron converges iff ``lr`` is below it.
+
+    ``E`` is a paraboloid with Hessian ``H = X^T X / N``; one step maps the error
+    ``w - w*`` to ``(I - lr H)(w - w*)``, which shrinks iff ``|1 - lr lambda| < 1``
+    for every eigenvalue ``lambda`` of ``H``.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    return 2.0 / np.linalg.eigvalsh(X.T @ X / X.shape[0]).max()
+
+
+def gradient_descent_path(X, t, w0, lr, steps):
+    """Run ``steps`` steps of ``w <- w - lr dE/dw`` on the linear neuron from ``w0``.
+
+    Returns ``(path, losses)``: the weights ``(steps + 1, n)`` and ``E`` at each of them ``(steps + 1,)``.
+    Stops early (shorter arrays) if the loss overflows, as it does far above the critical rate.
+    """
+    w = np.array(w0, dtype=np.float64)
+    path, losses = [w.copy()], [linear_neuron_loss(w, X, t)]
+    for _ in range(int(steps)):
+        w = w - lr * linear_neuron_gradient(w, X, t)
+        loss = linear_neuron_loss(w, X, t)
+        if not np.isfinite(loss) or loss > 1e12:
+            break
+        path.append(w.copy())
+        losses.append(loss)
+    return np.array(path), np.array(losses)
+
+
+def plot_learning_rate(X, t, w0, lrs, steps=30, span=2.5):
+    """Gradient descent on the linear neuron for each learning rate in ``lrs``.
+
+    Left: the error surface ``E(w1, w2)`` (seed 001's paraboloid) as contours with
+    each path; right: ``E`` against the step number (log scale). ``X``: ``(N, 2)``.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    t = np.asarray(t, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (N, 2) to draw the surface over (w1, w2); got {X.shape}")
+    w_star = np.linalg.lstsq(X, t, rcond=None)[0]
+    g1, g2 = np.meshgrid(np.linspace(w_star[0] - span, w_star[0] + span, 80),
+                         np.linspace(w_star[1] - span, w_star[1] + span, 80))
+    W = np.stack([g1.ravel(), g2.ravel()], axis=1)
+    E = 0.5 * np.mean((t[None, :] - W @ X.T) ** 2, axis=1).reshape(g1.shape)
+    fig, (ax_s, ax_l) = plt.subplots(1, 2, figsize=(9, 3.6))
+    ax_s.contour(g1, g2, E, levels=np.geomspace(E.min() + 1e-3, E.max(), 12), colors="0.6",
+                 linewidths=0.7)
+    ax_s.plot(*w_star, "k*", ms=10, label="minimum")
+    lr_star = critical_learning_rate(X)
+    for lr in np.atleast_1d(lrs):
+        path, losses = gradient_descent_path(X, t, w0, lr, steps)
+        label = f"η = {lr:.3g} ({lr / lr_star:.2f} η*)"
+        ax_s.plot(path[:, 0], path[:, 1], "o-", ms=2.5, lw=1, label=label)
+        ax_l.semilogy(losses, label=label)
+    ax_s.set_xlim(g1.min(), g1.max())
+    ax_s.set_ylim(g2.min(), g2.max())
+    ax_s.set_xlabel("$w_1$")
+    ax_s.set_ylabel("$w_2$")
+    ax_s.set_title("error surface and paths", fontsize=10)
+    ax_l.set_xlabel("step")
+    ax_l.set_ylabel("E(w)")
+    ax_l.set_title(f"loss curves (η* = 2/λ_max = {lr_star:.3g})", fontsize=10)
+    ax_l.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def learning_rate_widget(X, t, w0, steps=30, lr=None):
+    """A log-scale slider over the learning rate redrawing :func:`plot_learning_rate` for one ``lr``.
+
+    The slider spans ``0.01 η*`` to ``3 η*`` around the critical rate ``η*`` of
+    :func:`critical_learning_rate`; it starts at ``lr`` (default ``0.5 η*``).
+    Returns the :func:`bptutor.viz.live.live_figure` box (``box.figure`` is the last figure).
+    """
+    lr_star = critical_learning_rate(X)
+    lr = 0.5 * lr_star if lr is None else float(lr)
+    slider = widgets.FloatLogSlider(value=lr, base=10, min=np.log10(0.01 * lr_star),
+                                    max=np.log10(3 * lr_star), step=0.02, description="η",
+                                    readout_format=".3g", continuous_update=False)
+    return live_figure({"lr": slider}, lambda lr: plot_learning_rate(X, t, w0, [lr], steps))
+
+
+# ----------------------------------------------------------------------------- loss curves
+def plot_loss_curves(curves, logy=True, xlabel="epoch", ylabel="loss", title=None, ax=None):
+    """One line per entry of ``curves`` (label -> History or sequence of losses)."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6, 3.4))
+    else:
+        fig = ax.figure
+    for label, curve in curves.items():
+        y = _losses(curve)
+        ax.plot(np.arange(1, len(y) + 1), y, label=label)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_modes(histories, updates_per_epoch):
+    """Seed 001's learning modes side by side: loss per epoch, and loss per weight update.
+
+    ``histories``: mode -> History (or losses); ``updates_per_epoch``: mode -> number
+    of weight updates one epoch makes in that mode.
+    """
+    fig, (ax_e, ax_u) = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
+    plot_loss_curves(histories, title="same number of epochs", ax=ax_e)
+    for label, curve in histories.items():
+        y = _losses(curve)
+        ax_u.plot(np.arange(1, len(y) + 1) * updates_per_epoch[label], y, label=label)
+    ax_u.set_xscale("log")
+    ax_u.set_xlabel("weight updates")
+    ax_u.set_title("the same curves against the number of updates", fontsize=10)
+    ax_u.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_stopping(loss, grad_norm, stops):
+    """Loss and ``||grad E||`` per epoch with a vertical line where each stopping rule fires.
+
+    ``loss``, ``grad_norm``: sequences over epochs; ``stops``: label -> epoch (1-based).
+    """
+    fig, (ax_l, ax_g) = plt.subplots(1, 2, figsize=(9, 3.2), sharex=True)
+    epochs = np.arange(1, len(loss) + 1)
+    ax_l.semilogy(epochs, loss, color="k")
+    ax_g.semilogy(epochs, grad_norm, color="k")
+    for (label, epoch), color in zip(stops.items(), ("tab:red", "tab:blue", "tab:green")):
+        for ax in (ax_l, ax_g):
+            ax.axvline(epoch, color=color, ls="--", lw=1, label=f"{label}: epoch {epoch}")
+    ax_l.set_title("E(n)", fontsize=10)
+    ax_g.set_title("‖∇E‖", fontsize=10)
+    for ax in (ax_l, ax_g):
+        ax.set_xlabel("epoch n")
+    ax_g.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_restarts(curves, stuck_above):
+    """Loss curves of the same network from several random starts.
+
+    ``curves``: label -> History or losses. A run whose final loss is above
+    ``stuck_above`` is drawn in red ("stuck"), the others in green ("solved").
+    """
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    for label, curve in curves.items():
+        y = _losses(curve)
+        stuck = y[-1] > stuck_above
+        ax.semilogy(np.arange(1, len(y) + 1), y, color="tab:red" if stuck else "tab:green",
+                    lw=1.6 if stuck else 0.8, alpha=0.9)
+        if stuck:
+            ax.annotate(label, (len(y), y[-1]), fontsize=8, color="tab:red",
+                        xytext=(3, 0), textcoords="offset points", va="center")
+    ax.plot([], [], color="tab:green", label="solved")
+    ax.plot([], [], color="tab:red", label="stuck")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
