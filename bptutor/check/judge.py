@@ -256,6 +256,19 @@ def _judge(question, trials, outcomes) -> Verdict:
     return _verdict(question, status, text, mistake, passed_n, total)
 
 
+_A6_SHAPE = ("For train_mlp: return the function predict (defined inside train_mlp, so it sees the trained "
+             "weights); predict(X) must return one integer class label per row of X, e.g. "
+             "np.argmax(scores, axis=1).")
+
+
+def _a6_bad_return(outcome) -> str:
+    error = str(_get(outcome, "error", ""))
+    returned = str(_get(outcome, "returned", "")) or "something else"
+    if "expected a function" in error:
+        return f"train_mlp returned {returned}, not a function."
+    return f"predict returned {returned}, not labels ({error})."
+
+
 def _judge_accuracy(question, trials, outcomes) -> Verdict:
     """a6: held-out accuracy of the returned predictions against ``trial.secret['y_test']``."""
     name = question.name
@@ -263,12 +276,12 @@ def _judge_accuracy(question, trials, outcomes) -> Verdict:
     need = assignments.A6_ACCURACY
     passed_n = 0
     for i, (trial, outcome) in enumerate(zip(trials, outcomes)):
-        label = f"Tried {trial.label}."
+        label = f"Tried: {trial.label}."
         status = str(_get(outcome, "status", "missing"))
         if status == "bad-return":
             return _verdict(question, "failed",
-                            f"✗ {name} is wrong.\n{label}\nIt {_get(outcome, 'error', 'returned the wrong type')}."
-                            f"\n{diagnose.describe('wrong-type')}", "wrong-type", passed_n, total)
+                            f"✗ {name} is wrong.\n{label}\n{_a6_bad_return(outcome)}"
+                            f"\n{diagnose.describe('wrong-type')}\n{_A6_SHAPE}", "wrong-type", passed_n, total)
         if status != "ok":
             msg = str(_get(outcome, "error", status))
             return _verdict(question, "error", f"✗ {name} raised an error.\n{label}\nIt raised {msg}",
@@ -285,7 +298,8 @@ def _judge_accuracy(question, trials, outcomes) -> Verdict:
             what = f"an array of shape {shape}" if shape is not None else _get(outcome, "returned", "something else")
             return _verdict(question, "failed",
                             f"✗ {name}: predict returned {what}; expected labels of shape {y.shape}.{hint}\n"
-                            f"{label}\n{diagnose.describe('wrong-shape')}", "wrong-shape", passed_n, total)
+                            f"{label}\n{diagnose.describe('wrong-shape')}\n{_A6_SHAPE}", "wrong-shape",
+                            passed_n, total)
         if not np.all(np.isfinite(got)):
             return _verdict(question, "failed",
                             f"✗ {name}: predict returned values that are not finite numbers.\n{label}\n"
