@@ -206,3 +206,26 @@ def test_changed_options_regrade_instead_of_reusing(tmp_path):
     assert len(_records(out)) == 1
     assert bptutor(["grade", subs, "--out", out, "--jobs", "1", "--timeout", "4"]) == 0
     assert len(_records(out)) == 2
+
+
+def test_killing_the_grader_takes_running_submissions_down(tmp_path):
+    subs, out, scratch = str(tmp_path / "subs"), str(tmp_path / "out"), tmp_path / "scratch"
+    scratch.mkdir()
+    os.chmod(scratch, 0o777)
+    os.chmod(tmp_path, 0o755)
+    pidfile = str(scratch / "sleeper.pid")
+    _write(subs, "a_a3.ipynb", notebook(honest_a3(
+        f"import os, time\nopen({pidfile!r}, 'w').write(str(os.getpid()))\ntime.sleep(600)")))
+    proc = subprocess.Popen([BIN, "grade", subs, "--out", out, "--jobs", "1", "--timeout", "60"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    end = time.monotonic() + 60
+    while not os.path.exists(pidfile) and time.monotonic() < end:
+        time.sleep(0.05)
+    time.sleep(0.1)
+    pid = int(open(pidfile).read())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    end = time.monotonic() + 10
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < end:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{pid}"), "a submission kept running after the grader was killed"

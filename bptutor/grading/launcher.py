@@ -41,12 +41,25 @@ PR_SET_CHILD_SUBREAPER = 36
 UID_BASE = 100_000
 
 
+PR_SET_PDEATHSIG = 1
+
+
 def _become_subreaper() -> None:
+    """Adopt orphaned descendants; get SIGTERM if the grader dies."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+
+
+def _on_terminate(signum, frame):
+    """Stopped by the grader (or its death): take the running submission down too."""
+    try:
+        kill_leftovers(UID_BASE + os.getpid() if os.geteuid() == 0 else None)
+    finally:
+        os._exit(1)
 
 
 def _children() -> list[int]:
@@ -232,8 +245,11 @@ def main() -> int:
     if loaded:
         print(json.dumps({"fatal": f"the grading worker must not import {loaded}"}), flush=True)
         return 1
-    _become_subreaper()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader decides when workers stop
+    signal.signal(signal.SIGTERM, _on_terminate)
+    _become_subreaper()
+    if os.getppid() == 1:  # the grader died before we could ask to be told
+        return 1
     print(json.dumps({"ready": True, "pid": os.getpid()}), flush=True)
     for line in sys.stdin:
         if not line.strip():

@@ -60,8 +60,13 @@ class _Worker:
             self.proc.wait()
 
     def kill(self) -> None:
-        self.proc.kill()
-        self.proc.wait()
+        """SIGTERM first: the worker then kills the submission it is running, and exits."""
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 def run(jobs, n_workers: int, on_reply) -> None:
