@@ -222,3 +222,36 @@ def test_feedback_says_what_where_and_what_to_try():
     assert "δ = −∂E/∂s" in text  # the seed 000 sign convention, the classic cause
     assert "What to try" in text
     assert "numerical gradient" in text and "agrees with the expected value" in text
+
+
+# --------------------------------------------------------------------------- fuzzing the judge
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_arrays = st.builds(
+    lambda shape, fill, scale: np.full(shape, fill * scale),
+    st.lists(st.integers(0, 4), max_size=3).map(tuple),
+    st.sampled_from([0.0, 1.0, -1.0, np.nan, np.inf, 1e300]),
+    st.floats(-3, 3),
+)
+_values = st.recursive(_arrays, lambda inner: st.lists(inner, max_size=4), max_leaves=12)
+_outcomes = st.builds(
+    Outcome,
+    st.sampled_from(["ok", "ok", "ok", "error", "bad-return", "not-implemented", "timeout", "???"]),
+    st.one_of(st.none(), _values, st.text(max_size=5), st.integers()),
+    st.text(max_size=20), st.text(max_size=20),
+    st.lists(st.text(max_size=8), max_size=2), st.lists(st.text(max_size=30), max_size=2),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(FAST), outcomes=st.lists(_outcomes, max_size=5))
+def test_judge_survives_any_outcome_and_never_passes_forgeries(name, outcomes):
+    """Whatever comes back from a sandbox, judging it never raises, and constant arrays,
+    NaNs and random nestings never pass."""
+    q = assignments.question(name)
+    trials = q.make_trials(np.random.default_rng(0))
+    verdict = judge(q, trials, outcomes)
+    assert isinstance(verdict, Verdict) and isinstance(verdict.feedback, str) and verdict.feedback
+    assert "could not be judged" not in verdict.feedback  # the judge's own safety net was not needed
+    assert not verdict.passed

@@ -85,3 +85,13 @@ def test_reference_passes(name, seed):
 def test_reference_train_mlp_passes():
     result = check.train_mlp(reference.train_mlp, seed=3)
     assert result.passed, result.feedback
+
+
+from right_implementations import RIGHT  # noqa: E402
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("function,label,fn", RIGHT, ids=[f"{f}:{lab}" for f, lab, _ in RIGHT])
+def test_correct_implementations_written_differently_pass(function, label, fn, seed):
+    result = check.run_check(function, fn, seed=seed)
+    assert result.passed, result.feedback
