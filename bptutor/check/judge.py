@@ -11,7 +11,7 @@ feedback, never an exception.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -106,11 +106,12 @@ def judge(question, trials, outcomes) -> Verdict:
     :class:`bptutor.trials.Outcome` per trial (missing ones count as not run).
     """
     try:
-        return _judge(question, list(trials), list(outcomes or []))
+        trials = list(trials)
+        return _judge(question, trials, list(outcomes or []))
     except Exception as exc:  # noqa: BLE001 -- a bug here must never look like a pass
         return _verdict(question, "error",
                         f"✗ {question.name} could not be judged ({type(exc).__name__}: {exc}).",
-                        None, 0, len(trials))
+                        None, 0, len(trials) if isinstance(trials, list) else 0)
 
 
 def _judge(question, trials, outcomes) -> Verdict:
@@ -124,7 +125,7 @@ def _judge(question, trials, outcomes) -> Verdict:
     # ---- what the grader's sandbox reports
     for status, outcome in zip(statuses, outcomes):
         if status in GRADER_STATUSES:
-            reason = str(_get(outcome, "error", "")) or GRADER_STATUSES[status]
+            reason = str(_get(outcome, "error", "")).rstrip(".") or GRADER_STATUSES[status]
             text = f"✗ {name} {GRADER_STATUSES[status]}: {reason}."
             if status == "reference-called":
                 text += " A function that calls the reference implementation scores zero."
@@ -143,89 +144,9 @@ def _judge(question, trials, outcomes) -> Verdict:
         return _judge_accuracy(question, trials, outcomes)
 
     sp = spec(name)
-    names = sp.outputs
-    passed_n = 0
-    first_fail = None  # (index, text lines)
-    cases = []  # for the mistake models: trials that returned numbers
-    mutated_any = []
-    warned_any = []
-    error_mistake = None
-    status = "failed"
-    for i, (trial, outcome, st) in enumerate(zip(trials, outcomes, statuses)):
-        label = f"trial {i + 1} of {total} ({trial.label})"
-        mutated = [str(m) for m in _get(outcome, "mutated", [])]
-        warned = diagnose.numeric_warnings([str(w) for w in _get(outcome, "warnings", [])])
-        mutated_any += mutated
-        warned_any += warned
-        if st == "error":
-            msg = str(_get(outcome, "error", "an exception"))
-            error_mistake = error_mistake or diagnose.from_error(msg)
-            status = "error"
-            first_fail = first_fail or (i, [f"Tried {label}.", f"It raised {msg}"], None)
-            continue
-        if st == "bad-return":
-            msg = str(_get(outcome, "error", "")) or "returned something that is not numbers"
-            got = _get(outcome, "returned", "")
-            first_fail = first_fail or (i, [f"Tried {label}.",
-                                            f"It {msg}" + (f" ({got})." if got and got not in msg else ".")],
-                                        "wrong-type")
-            continue
-        if st == "not-implemented":
-            status = "error"
-            first_fail = first_fail or (i, [f"Tried {label}.", "It raised NotImplementedError on this "
-                                            "trial only: the function is not finished for inputs like these."],
-                                        None)
-            continue
-        if st != "ok":
-            status = "error"
-            first_fail = first_fail or (i, [f"Tried {label}.",
-                                            f"It could not be run: {_get(outcome, 'error', st)}"], None)
-            continue
-        args, kwargs = trial.materialize()
-        expected = to_plain(sp.expected(trial, args, kwargs))
-        value = _get(outcome, "value", None)
-        if not is_plain(value):
-            first_fail = first_fail or (i, [f"Tried {label}.", "What came back could not be read as numbers."],
-                                        "wrong-type")
-            continue
-        got = conform(value, expected)
-        problem = first_problem(got, expected, names, sp.tol, sp.floor)
-        cases.append((trial, args, kwargs, expected, got))
-        returned = str(_get(outcome, "returned", ""))
-        low_precision = any(k in returned for k in ("float32", "float16"))
-        if problem is None and not mutated and not warned and not low_precision:
-            passed_n += 1
-            continue
-        if first_fail is not None:
-            continue
-        lines = [f"Tried {label}."]
-        if problem is not None:
-            lines.append("Wrong: " + _problem_text(problem, expected, outcome, names))
-            if problem.kind == "value":
-                lines[-1] += _numerical_note(sp, trial, problem, problem.expected, at(got, problem.key))
-        if mutated:
-            lines.append(f"It changed its input in place: {', '.join(mutated)}.")
-        if warned:
-            lines.append(f"NumPy warned: {'; '.join(warned[:2])}.")
-        if low_precision:
-            lines.append(f"It returned {returned}: the contract asks for float64.")
-        generic = None
-        if problem is not None:
-            generic = {"count": "wrong-count", "type": "wrong-type", "shape": "wrong-shape",
-                       "nonfinite": "overflow"}.get(problem.kind)
-            if problem.kind == "shape" and len(problem.got_shape) > 1 \
-                    and tuple(problem.got_shape) == tuple(problem.expected_shape)[::-1]:
-                generic = "transpose"
-            if problem.kind == "value" and problem.error < 1e-4 and low_precision:
-                generic = "low-precision"
-        elif low_precision:
-            generic = "low-precision"
-        if mutated:
-            generic = "mutated-input"
-        elif warned and generic is None:
-            generic = "overflow"
-        first_fail = (i, lines, generic)
-
+    findings = [_examine(sp, trial, outcome, status, f"trial {i + 1} of {total} ({trial.label})")
+                for i, (trial, outcome, status) in enumerate(zip(trials, outcomes, statuses))]
+    passed_n = sum(f.passed for f in findings)
     if passed_n == total:
         count = f"all {total} trials" if total > 1 else "its trial"
         tol = f"{sp.tol:.0e}".replace("e-0", "e-")
@@ -233,27 +154,115 @@ def _judge(question, trials, outcomes) -> Verdict:
                         f"✓ {name} passed {count} ({sp.tried}; relative error < {tol}).",
                         None, passed_n, total)
 
-    _, lines, generic = first_fail
-    mistake = None
-    if mutated_any:
-        mistake = "mutated-input"
-    if mistake is None:
-        mistake = diagnose.match_model(name, cases, sp.floor)
-    if mistake is None:
-        mistake = error_mistake
-    if mistake is None and warned_any:
-        mistake = "overflow"
-    if mistake is None:
-        mistake = generic
+    first = next(f for f in findings if not f.passed)
+    status = "error" if any(f.raised for f in findings) else "failed"
+    mistake = _diagnose(name, sp, findings, first)
     head = (f"✗ {name} raised an error" if status == "error"
             else f"✗ {name} is wrong") + f" ({passed_n} of {total} {_trial_word(total)} passed)."
-    text = "\n".join([head] + lines)
+    text = "\n".join([head] + first.lines)
     if mistake is not None:
         text += "\n" + diagnose.describe(mistake)
     else:
         text += (f"\nNo single common mistake explains all these numbers; compare each step of your "
                  f"code with the contract: {question.summary}.")
     return _verdict(question, status, text, mistake, passed_n, total)
+
+
+@dataclass
+class _Finding:
+    """What one trial showed."""
+
+    passed: bool = False
+    raised: bool = False  # the function raised (or could not be run) on this trial
+    lines: list = field(default_factory=list)  # feedback: what was tried, what went wrong
+    generic: str | None = None  # the mistake this trial alone suggests
+    error_mistake: str | None = None  # the mistake the exception's message suggests
+    mutated: list = field(default_factory=list)
+    warned: list = field(default_factory=list)
+    case: tuple | None = None  # (trial, args, kwargs, expected, got) for the mistake models
+
+
+def _examine(sp, trial, outcome, status, label) -> _Finding:
+    """Judge one trial's outcome against the right answer."""
+    tried = f"Tried {label}."
+    mutated = [str(m) for m in _get(outcome, "mutated", [])]
+    warned = diagnose.numeric_warnings([str(w) for w in _get(outcome, "warnings", [])])
+    if status == "error":
+        msg = str(_get(outcome, "error", "an exception"))
+        return _Finding(raised=True, lines=[tried, f"It raised {msg}"], error_mistake=diagnose.from_error(msg),
+                        mutated=mutated, warned=warned)
+    if status == "not-implemented":
+        return _Finding(raised=True, lines=[tried, "It raised NotImplementedError on this trial only: the "
+                                            "function is not finished for inputs like these."])
+    if status == "bad-return":
+        msg = str(_get(outcome, "error", "")) or "returned something that is not numbers"
+        got = str(_get(outcome, "returned", ""))
+        more = f" ({got})." if got and got not in msg else "."
+        return _Finding(lines=[tried, f"It {msg}{more}"], generic="wrong-type", mutated=mutated)
+    if status != "ok":
+        return _Finding(raised=True, lines=[tried, f"It could not be run: {_get(outcome, 'error', status)}"])
+
+    args, kwargs = trial.materialize()
+    expected = to_plain(sp.expected(trial, args, kwargs))
+    value = _get(outcome, "value", None)
+    if not is_plain(value):
+        return _Finding(lines=[tried, "What came back could not be read as numbers."], generic="wrong-type")
+    got = conform(value, expected)
+    problem = first_problem(got, expected, sp.outputs, sp.tol, sp.floor)
+    returned = str(_get(outcome, "returned", ""))
+    low_precision = any(k in returned for k in ("float32", "float16"))
+    finding = _Finding(mutated=mutated, warned=warned, case=(trial, args, kwargs, expected, got))
+    if problem is None and not mutated and not warned and not low_precision:
+        finding.passed = True
+        return finding
+
+    finding.lines = [tried]
+    if problem is not None:
+        text = "Wrong: " + _problem_text(problem, expected, outcome, sp.outputs)
+        if problem.kind == "value":
+            text += _numerical_note(sp, trial, problem, problem.expected, at(got, problem.key))
+        finding.lines.append(text)
+    if mutated:
+        finding.lines.append(f"It changed its input in place: {', '.join(mutated)}.")
+    if warned:
+        finding.lines.append(f"NumPy warned: {'; '.join(warned[:2])}.")
+    if low_precision:
+        finding.lines.append(f"It returned {returned}: the contract asks for float64.")
+    finding.generic = _generic_mistake(problem, mutated, warned, low_precision)
+    return finding
+
+
+def _generic_mistake(problem, mutated, warned, low_precision) -> str | None:
+    """The mistake a single trial's outcome suggests by itself."""
+    if mutated:
+        return "mutated-input"
+    if problem is None:
+        return "low-precision" if low_precision else ("overflow" if warned else None)
+    if problem.kind == "shape" and len(problem.got_shape) > 1 \
+            and tuple(problem.got_shape) == tuple(problem.expected_shape)[::-1]:
+        return "transpose"
+    if problem.kind == "value" and low_precision and problem.error < 1e-4:
+        return "low-precision"
+    generic = {"count": "wrong-count", "type": "wrong-type", "shape": "wrong-shape",
+               "nonfinite": "overflow"}.get(problem.kind)
+    return generic or ("overflow" if warned else None)
+
+
+def _diagnose(name, sp, findings, first) -> str | None:
+    """The likely mistake, strongest evidence first.
+
+    A changed input; then a mistake model that explains every wrong number; then the
+    message of an exception; then overflow warnings; then what the first failing
+    trial suggests by itself (shape, type, count, precision).
+    """
+    if any(f.mutated for f in findings):
+        return "mutated-input"
+    mistake = diagnose.match_model(name, [f.case for f in findings if f.case is not None], sp.floor)
+    if mistake is None:
+        mistake = next((f.error_mistake for f in findings if f.error_mistake), None)
+    if mistake is None and any(f.warned for f in findings):
+        mistake = "overflow"
+    return mistake or first.generic
 
 
 _A6_SHAPE = ("For train_mlp: return the function predict (defined inside train_mlp, so it sees the trained "
