@@ -116,6 +116,8 @@ def is_quiet(source: str, loaded_modules, namespace) -> bool:
         tree = ast.parse(transform(source))
     except SyntaxError:
         return True  # compiling it fails harmlessly
+    except Exception:  # noqa: BLE001 -- anything odd runs isolated
+        return False
     check = namespace.get("check")
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and _simple_def(node):

@@ -141,7 +141,7 @@ def read(path: str) -> Submission:
     metadata = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
     tagged = metadata.get("bptutor", {}).get("assignment") if isinstance(metadata.get("bptutor"), dict) else None
     if tagged is not None:
-        if tagged not in ASSIGNMENTS:
+        if not isinstance(tagged, str) or tagged not in ASSIGNMENTS:
             sub.assignment = None
             sub.error = (f"unknown assignment {str(tagged)[:40]!r} in metadata.bptutor.assignment; "
                          f"known: {', '.join(ASSIGNMENTS)}")
