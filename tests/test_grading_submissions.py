@@ -91,7 +91,7 @@ def test_magics_become_harmless_calls(tmp_path):
     try:
         ns = notebook_semantics.new_namespace()
         code = notebook_semantics.compile_cell(
-            f"%matplotlib inline\n!touch {marker}\n%time x = 2 + 3\nfiles = !ls\n%%capture\n", 0)
+            f"%matplotlib inline\n!touch {marker}\n%time x = 2 + 3\nfiles = !ls\n", 0)
         exec(code, ns)
         exec(notebook_semantics.compile_cell("%%time\ny = x * 2", 1), ns)
     finally:
