@@ -1,0 +1,166 @@
+"""Headless tests of the pictures and widgets of lessons 07 and 09 (bptutor.viz.practice, bptutor.viz.capstone)."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from bptutor import data, gradcheck, reference  # noqa: E402
+from bptutor.viz import capstone, practice  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def moons():
+    X, y = data.moons(n=100, noise=0.1, seed=0)
+    return X, y.astype(float)
+
+
+# ---------------------------------------------------------------- practice: learning rate
+def test_linear_neuron_gradient_matches_central_differences(moons):
+    X, t = moons
+    w = np.array([0.3, -1.2])
+    numeric = gradcheck.numerical_gradient(lambda v: practice.linear_neuron_loss(v, X, t), w.copy())
+    assert gradcheck.relative_error(practice.linear_neuron_gradient(w, X, t), numeric) < 1e-7
+
+
+def test_critical_learning_rate_separates_convergence_from_divergence(moons):
+    X, t = moons
+    lr_star = practice.critical_learning_rate(X)
+    w0 = np.array([-1.0, 2.0])
+    _, below = practice.gradient_descent_path(X, t, w0, 0.98 * lr_star, steps=400)
+    _, above = practice.gradient_descent_path(X, t, w0, 1.02 * lr_star, steps=400)
+    w_star = np.linalg.lstsq(X, t, rcond=None)[0]
+    assert below[-1] == pytest.approx(practice.linear_neuron_loss(w_star, X, t), rel=1e-3)
+    assert above[-1] > 10 * above[0]  # grows geometrically above 2 / lambda_max
+
+
+def test_gradient_descent_path_shapes_and_early_stop_on_overflow(moons):
+    X, t = moons
+    path, losses = practice.gradient_descent_path(X, t, [0.0, 0.0], 0.1, steps=5)
+    assert path.shape == (6, 2) and losses.shape == (6,)
+    path, losses = practice.gradient_descent_path(X, t, [0.0, 0.0], 50 * practice.critical_learning_rate(X), 500)
+    assert len(losses) < 501 and np.all(np.isfinite(losses))
+
+
+def test_learning_rate_widget_redraws_when_the_slider_moves(moons):
+    X, t = moons
+    box = practice.learning_rate_widget(X, t, np.array([-1.0, 2.0]), steps=10)
+    slider = box.children[0].children[0]
+    first = box.figure
+    first_curve = first.axes[1].lines[0].get_ydata().copy()
+    slider.value = slider.value * 3
+    assert box.figure is not first
+    assert box.values["lr"] == pytest.approx(slider.value)
+    new_curve = box.figure.axes[1].lines[0].get_ydata()
+    assert new_curve[0] == pytest.approx(first_curve[0])  # same start w0
+    assert not np.allclose(new_curve[1:3], first_curve[1:3])  # a different step size
+
+
+def test_plot_learning_rate_rejects_inputs_that_are_not_two_dimensional():
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        practice.plot_learning_rate(np.ones((5, 3)), np.ones(5), np.zeros(3), [0.1])
+
+
+# ---------------------------------------------------------------- practice: other plots
+def test_hidden_activations_match_the_forward_pass_of_the_model(moons):
+    X, t = moons
+    model = reference.MLP([2, 5, 1], init="sqrt", seed=1)
+    a = practice.hidden_activations(model, X)
+    assert a.shape == (100, 5)
+    expected = reference.sigmoid(X @ model.weights[0] + model.biases[0])
+    assert np.allclose(a, expected)
+
+
+def test_activation_histograms_report_the_saturated_fraction():
+    fig = practice.plot_activation_histograms({"half": np.r_[np.zeros(5), np.full(5, 0.5)]})
+    assert "50% saturated" in fig.axes[0].get_title()
+    with pytest.raises(ValueError, match="empty"):
+        practice.plot_activation_histograms({})
+
+
+def test_loss_mode_stopping_and_restart_plots_draw_every_curve(moons):
+    X, t = moons
+    T = t[:, None]
+    histories = {mode: reference.train(reference.MLP([2, 3, 1], init="sqrt", seed=0), X, T, mode=mode,
+                                       lr=0.5, epochs=3, batch_size=10)
+                 for mode in ("online", "minibatch", "batch")}
+    fig = practice.plot_loss_curves(histories)
+    assert len(fig.axes[0].lines) == 3
+    fig = practice.plot_modes(histories, {"online": 100, "minibatch": 10, "batch": 1})
+    assert len(fig.axes[1].lines) == 3
+    assert fig.axes[1].lines[0].get_xdata()[-1] == 300  # 3 epochs x 100 online updates
+    fig = practice.plot_stopping([0.3, 0.2, 0.1], [1.0, 0.1, 0.01], {"a": 2})
+    assert len(fig.axes) == 2
+    fig = practice.plot_restarts({"good": [0.2, 0.01], "bad": [0.2, 0.15]}, stuck_above=0.05)
+    colors = [line.get_color() for line in fig.axes[0].lines[:2]]
+    assert colors == ["tab:green", "tab:red"]
+
+
+# ---------------------------------------------------------------- capstone
+def test_confusion_matrix_counts_pairs_against_a_brute_force_count():
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.integers(0, 4, 200), rng.integers(0, 4, 200)
+    C = capstone.confusion_matrix(y_true, y_pred, n_classes=4)
+    brute = np.array([[np.sum((y_true == i) & (y_pred == j)) for j in range(4)] for i in range(4)])
+    assert np.array_equal(C, brute)
+    assert np.trace(C) / C.sum() == pytest.approx(np.mean(y_true == y_pred))
+
+
+def test_confusion_matrix_rejects_bad_labels():
+    with pytest.raises(ValueError, match="integer labels in"):
+        capstone.confusion_matrix(np.array([0, 1]), np.array([0, 10]))
+    with pytest.raises(ValueError, match="one length"):
+        capstone.confusion_matrix(np.array([0, 1]), np.array([0]))
+
+
+@pytest.fixture(scope="module")
+def digits_model():
+    X_train, y_train, X_test, y_test = data.load_digits()
+    model = reference.MLP([64, 16, 10], hidden="sigmoid", output="softmax", init="sqrt", seed=0)
+    history = reference.train(model, X_train[:300], y_train[:300], lr=0.5, epochs=3, batch_size=16)
+    return model, history, X_test[:40], y_test[:40]
+
+
+def test_capstone_plots_run_headless(digits_model):
+    model, history, X, y = digits_model
+    probs = model.forward(X)
+    pred = probs.argmax(axis=1)
+    assert len(capstone.plot_training(history, [0.5, 0.6, 0.7]).axes[1].lines) == 2
+    capstone.plot_confusion_matrix(capstone.confusion_matrix(y, pred))
+    assert len(capstone.plot_digits(X[:5], titles=list("abcde"), n_cols=4).axes) == 8
+    fig = capstone.plot_first_layer_weights(model.weights[0], n=16)
+    assert sum(bool(ax.images) for ax in fig.axes) == 16
+    fig = capstone.plot_digit_probabilities(X[0], int(y[0]), probs[0])
+    assert [p.get_height() for p in fig.axes[1].patches] == pytest.approx(probs[0].tolist())
+    if np.any(pred != y):
+        capstone.plot_misclassified(X, y, pred, probs)
+
+
+def test_plots_reject_images_of_the_wrong_size():
+    with pytest.raises(ValueError, match="64 pixels"):
+        capstone.plot_digit_probabilities(np.ones(10), 0, np.full(10, 0.1))
+    with pytest.raises(ValueError, match=r"shape \(64, n_hidden\)"):
+        capstone.plot_first_layer_weights(np.ones((10, 3)))
+
+
+def test_digit_browser_changes_the_picture_when_the_slider_moves(digits_model):
+    model, history, X, y = digits_model
+    probs = model.forward(X)
+    box = capstone.digit_browser(X, y, probs)
+    slider = box.children[0].children[0]
+    before = box.figure.axes[0].images[0].get_array().copy()
+    slider.value = 7
+    after = box.figure.axes[0].images[0].get_array()
+    assert box.values == {"i": 7}
+    assert not np.array_equal(before, after)
+    assert np.array_equal(after, X[7].reshape(8, 8))
+    with pytest.raises(ValueError, match="one row per image"):
+        capstone.digit_browser(X, y[:3], probs)
