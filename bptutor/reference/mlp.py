@@ -82,50 +82,74 @@ class _Buffers:
     """Preallocated arrays for one batch size ``N``, examples as columns."""
 
     def __init__(self, sizes, N):
-        L = len(sizes) - 1
-        # hidden activations with the formal input y_0 = 1 on top (seed 000, eq. 1)
+        # hidden activations with the formal input y_0 = 1 on top (seed 000, eq. 1); the output without
         self.A = [np.empty((n + 1, N)) for n in sizes[1:-1]] + [np.empty((sizes[-1], N))]
         for A in self.A[:-1]:
             A[0] = 1.0
+        # Z(l) is written straight into the activation buffer (rows below the ones)
+        self.Z = [A[1:] for A in self.A[:-1]] + [self.A[-1]]
         self.dA = [np.empty((n, N)) for n in sizes[1:]]
         self.tmp = [np.empty((n, N)) for n in sizes[1:]]
-        self.row = np.empty((1, N))
-        self.L = L
-
-    def output(self):
-        return self.A[-1]
-
-    def hidden(self, l):
-        """Activations of layer ``l + 1`` without the ones row, ``(n_{l+1}, N)``."""
-        return self.A[l][1:] if l < self.L - 1 else self.A[l]
+        self.row = np.empty(N)
 
 
 class Prepared:
-    """Data validated once and laid out for the fast path: ``XT`` ``(n_0 + 1, N)`` with a row of
-    ones on top, ``TT`` ``(n_L, N)`` (one-hot for softmax). ``batches`` yields column slices.
+    """A data set validated once and laid out for the fast path.
+
+    ``X`` ``(N, n_0 + 1)``: the examples as rows with the formal input 1 in column 0
+    (seed 000, eq. 1); ``T`` ``(N, n_L)`` (one-hot for softmax). The fast path reads
+    both through transposed views (examples as columns); BLAS takes them as they are.
     """
 
     def __init__(self, X, T):
         N = X.shape[0]
         self.N = N
-        self.XT = np.empty((X.shape[1] + 1, N))
-        self.XT[0] = 1.0  # the formal input y_0 = 1 (seed 000, eq. 1)
-        self.XT[1:] = X.T
-        self.TT = None if T is None else np.ascontiguousarray(T.T)
-        self._XsT = None
-        self._TsT = None
+        self.X = np.empty((N, X.shape[1] + 1))
+        self.X[:, 0] = 1.0  # the formal input y_0 = 1 (seed 000, eq. 1)
+        self.X[:, 1:] = X
+        self.T = None if T is None else np.ascontiguousarray(T)
+        self._shuffled = None
+        self._slices = {}
+
+    @property
+    def XT(self):
+        """``(n_0 + 1, N)``: the examples as columns, ones in row 0 (a view)."""
+        return self.X.T
+
+    @property
+    def TT(self):
+        """``(n_L, N)``: the targets as columns (a view)."""
+        return self.T.T
 
     def batches(self, size, order=None):
-        """Yield ``(XT_batch, TT_batch)`` of ``size`` columns; ``order``: a permutation of the examples."""
-        XT, TT = self.XT, self.TT
-        if order is not None:
-            if self._XsT is None:
-                self._XsT, self._TsT = np.empty_like(self.XT), np.empty_like(self.TT)
-            np.take(self.XT, order, axis=1, out=self._XsT)
-            np.take(self.TT, order, axis=1, out=self._TsT)
-            XT, TT = self._XsT, self._TsT
-        for start in range(0, self.N, size):
-            yield XT[:, start:start + size], TT[:, start:start + size]
+        """Yield ``(XT_batch, TT_batch)``, ``size`` columns each, in the order of the permutation ``order``.
+
+        ``XT_batch`` is copied into a C-contiguous buffer (a few microseconds) so that
+        both products with it run as BLAS's fast non-transposed-by-transposed kernels;
+        ``TT_batch`` is a view. Both are overwritten by the next batch.
+        """
+        if order is None:
+            X, T = self.X, self.T
+        else:
+            if self._shuffled is None:
+                self._shuffled = (np.empty_like(self.X), np.empty_like(self.T))
+            X, T = self._shuffled
+            np.take(self.X, order, axis=0, out=X, mode="clip")  # order is a permutation: no clipping
+            np.take(self.T, order, axis=0, out=T, mode="clip")
+        key = (size, order is None)
+        plan = self._slices.get(key)
+        if plan is None:
+            plan = []
+            for s in range(0, self.N, size):
+                rows = X[s:s + size]
+                n = rows.shape[0]
+                buffer = next((b for _, b, _ in plan if b.shape[1] == n), None)
+                plan.append((rows, np.empty((rows.shape[1], n)) if buffer is None else buffer,
+                             T[s:s + size].T))
+            self._slices[key] = plan
+        for rows, XT, TT in plan:
+            np.copyto(XT, rows.T)
+            yield XT, TT
 
 
 class MLP:
@@ -248,58 +272,70 @@ class MLP:
         return buf
 
     def _forward_T(self, XT):
-        """Forward pass on ``XT`` ``(n_0 + 1, N)`` (ones on top); returns the filled buffers."""
+        """Forward pass on ``XT`` ``(n_0 + 1, N)`` (ones in row 0); returns the filled buffers.
+
+        Call under ``np.errstate(over="ignore")``: the sigmoid's ``exp(-z)`` may overflow
+        to ``inf`` for ``z < -709``, which correctly gives 0.
+        """
         buf = self._buf(XT.shape[1])
         L = len(self._blocks)
         A_prev = XT
-        with np.errstate(over="ignore"):
-            for l in range(L):
-                Z = buf.hidden(l)
-                np.dot(self._blocks[l].T, A_prev, out=Z)  # z_j = sum_{i>=0} y_i w_ij (seed 000, eq. 1)
-                if l < L - 1:
-                    _apply_inplace(self.hidden, Z)  # y_j = f(s_j) (seed 000, eq. 2)
-                elif self.output == "softmax":
-                    np.max(Z, axis=0, keepdims=True, out=buf.row)  # shift each example: stable
-                    np.subtract(Z, buf.row, out=Z)
-                    np.exp(Z, out=Z)
-                    np.sum(Z, axis=0, keepdims=True, out=buf.row)
-                    np.divide(Z, buf.row, out=Z)
-                else:
-                    _apply_inplace(self.output, Z)
-                A_prev = buf.A[l]
+        for l in range(L):
+            Z = buf.Z[l]
+            np.dot(self._blocks[l].T, A_prev, out=Z)  # z_j = sum_{i>=0} y_i w_ij (seed 000, eq. 1)
+            if l < L - 1:
+                _apply_inplace(self.hidden, Z)  # y_j = f(s_j) (seed 000, eq. 2)
+            elif self.output == "softmax":
+                row = buf.row
+                np.maximum.reduce(Z, axis=0, out=row)  # shift each example by its largest logit
+                np.subtract(Z, row, out=Z)
+                np.exp(Z, out=Z)
+                np.add.reduce(Z, axis=0, out=row)
+                np.divide(Z, row, out=Z)
+            else:
+                _apply_inplace(self.output, Z)
+            A_prev = buf.A[l]
         return buf
 
     def _backward_T(self, XT, TT, lam, scale):
-        """Forward and backward pass; fills the gradient store with ``scale * dE/d[b; W]``."""
+        """Forward and backward pass; fills the gradient store with ``scale * dE/d[b; W]``.
+
+        Same calling convention as :meth:`_forward_T`; ``TT`` ``(n_L, N)``.
+        """
         buf = self._forward_T(XT)
         N = XT.shape[1]
         L = len(self._blocks)
+        O = buf.A[L - 1]
         dZ = buf.dA[L - 1]
-        np.subtract(buf.output(), TT, out=dZ)  # N dE/dZ(L): o - t (squared error), S - Y (softmax + CE)
+        np.subtract(O, TT, out=dZ)  # N dE/dZ(L): o - t (squared error), S - Y (softmax + CE)
         np.multiply(dZ, scale / N, out=dZ)  # the batch mean (seed 000, eq. 6)
         if self.output == "sigmoid":
-            _times_derivative_from_output(dZ, buf.output(), buf.tmp[L - 1], "sigmoid")  # seed 000, eq. (23)
+            _times_derivative_from_output(dZ, O, buf.tmp[L - 1], "sigmoid")  # seed 000, eq. (23)
         for l in range(L - 1, -1, -1):
             A_prev = XT if l == 0 else buf.A[l - 1]
-            np.dot(A_prev, dZ.T, out=self._gblocks[l])  # [db; dW] = [1; A]^T dZ (seed 004, Example 3)
+            G = self._gblocks[l]
+            np.dot(A_prev[1:], dZ.T, out=G[1:])  # dW = A^T dZ (seed 004, Example 3)
+            np.add.reduce(dZ, axis=1, out=G[0])  # db = sum over the examples (the input y_0 = 1)
             if lam:
-                self._gblocks[l][1:] += (scale * lam / N) * self._blocks[l][1:]  # seed 002: + lam Theta / m
+                G[1:] += (scale * lam / N) * self._blocks[l][1:]  # seed 002: + lam Theta / m
             if l > 0:
                 dA = buf.dA[l - 1]
                 np.dot(self._blocks[l][1:], dZ, out=dA)  # dA = dZ W^T (seed 004, Example 2; eq. 34's sum)
-                dZ = _times_derivative_from_output(dA, buf.hidden(l - 1), buf.tmp[l - 1], self.hidden)
+                dZ = _times_derivative_from_output(dA, buf.Z[l - 1], buf.tmp[l - 1], self.hidden)
         return self._grads
 
     def step(self, XT, TT, lr, lam=0.0):
         """One gradient-descent step ``W <- W - lr dE/dW`` on a batch from :meth:`Prepared.batches`.
 
         No validation: ``XT`` ``(n_0 + 1, N)`` with ones in row 0, ``TT`` ``(n_L, N)``.
+        Call under ``np.errstate(over="ignore")`` (see :meth:`_forward_T`).
         """
         np.subtract(self._params, self._backward_T(XT, TT, lam, lr), out=self._params)
 
     def loss_prepared(self, data, lam=0.0):
         """The loss of :meth:`loss_and_grads` on a :class:`Prepared` data set."""
-        O = self._forward_T(data.XT).output()
+        with np.errstate(over="ignore"):
+            O = self._forward_T(data.XT).A[-1]
         N = data.N
         if self.output == "softmax":
             loss = -np.sum(data.TT * np.log(np.maximum(O, 1e-300))) / N
@@ -312,14 +348,16 @@ class MLP:
 
     def predict_prepared(self, data):
         """Predicted labels ``(N,)`` for a :class:`Prepared` data set (see :meth:`predict`)."""
-        O = self._forward_T(data.XT).output()
+        with np.errstate(over="ignore"):
+            O = self._forward_T(data.XT).A[-1]
         if O.shape[0] == 1:
             return (O[0] > 0.5).astype(np.int64)
         return np.argmax(O, axis=0)
 
     def grad_norm_prepared(self, data, lam=0.0):
         """``||grad E||`` over all parameters on a :class:`Prepared` data set (seed 003's criterion)."""
-        return float(np.linalg.norm(self._backward_T(data.XT, data.TT, lam, 1.0)))
+        with np.errstate(over="ignore"):
+            return float(np.linalg.norm(self._backward_T(data.XT, data.TT, lam, 1.0)))
 
     # ----------------------------------------------------------------- the public API
     def forward(self, X):
@@ -331,7 +369,8 @@ class MLP:
         if X.ndim == 1:
             return self.forward(X[None, :])[0]
         data = self.prepare(X)
-        return self._forward_T(data.XT).output().T.copy()
+        with np.errstate(over="ignore"):
+            return self._forward_T(data.XT).A[-1].T.copy()
 
     def loss_and_grads(self, X, T, lam=0.0):
         """``(loss, grads_W, grads_b)`` on the batch ``X`` ``(N, n_0)``, ``T`` ``(N, n_L)``.
@@ -348,7 +387,8 @@ class MLP:
         if data.N == 0:
             raise ValueError("X has no rows; the loss is a mean over at least one example")
         loss = self.loss_prepared(data, lam)
-        self._backward_T(data.XT, data.TT, lam, 1.0)
+        with np.errstate(over="ignore"):
+            self._backward_T(data.XT, data.TT, lam, 1.0)
         return (loss, [G[1:].copy() for G in self._gblocks], [G[0].copy() for G in self._gblocks])
 
     def predict(self, X):

@@ -112,8 +112,10 @@ def train(model, X, T, mode="minibatch", lr=0.5, epochs=30, batch_size=32, lam=0
         start_time = time.perf_counter()
         # seed 000, step 7: every example once, in a fresh random order (batch mode: order is moot)
         order = rng.permutation(N) if step < N else None
-        for X_batch, T_batch in data.batches(step, order):
-            model.step(X_batch, T_batch, lr, lam)  # forward, backward, W <- W - lr dE/dW
+        # a sigmoid's exp(-z) may overflow to inf for z < -709, which rightly gives 0
+        with np.errstate(over="ignore"):
+            for X_batch, T_batch in data.batches(step, order):
+                model.step(X_batch, T_batch, lr, lam)  # forward, backward, W <- W - lr dE/dW
         history.seconds.append(time.perf_counter() - start_time)
         if not record:
             if callback is not None and callback(history) is True:
