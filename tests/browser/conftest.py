@@ -19,11 +19,14 @@ def pytest_terminal_summary(terminalreporter):
             props = dict(getattr(report, "user_properties", []))
             if report.when == "call" and "browser_seconds" in props:
                 rows.append((props["lesson"], props["browser_seconds"], outcome,
-                             props.get("sliders", 0)))
+                             props.get("sliders", 0), props.get("phases", {})))
     if not rows:
         return
     terminalreporter.section("lessons in the browser")
-    for lesson, seconds, outcome, sliders in sorted(rows):
+    for lesson, seconds, outcome, sliders, phases in sorted(rows):
+        # open: page load until the kernel is idle; run: Run All Cells until every cell ran;
+        # the rest of the time is moving sliders and the screenshot.
+        detail = "  ".join(f"{name} {sec:.1f}" for name, sec in phases.items())
         terminalreporter.write_line(
-            f"{lesson:<40} {seconds:6.1f} s  sliders={sliders:<2} {outcome}")
-    terminalreporter.write_line(f"{'total':<40} {sum(r[1] for r in rows):6.1f} s")
+            f"{lesson:<36} {seconds:6.1f} s  sliders={sliders:<2} {outcome:<6}  {detail}")
+    terminalreporter.write_line(f"{'total':<36} {sum(r[1] for r in rows):6.1f} s")

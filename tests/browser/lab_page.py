@@ -7,7 +7,7 @@ Selectors are JupyterLab 4 / ipywidgets 8 class names:
 - error output: ``.jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']``
   (JupyterLab renders both stderr streams and tracebacks with that mime type);
 - sliders: ``.widget-slider`` (the whole control, label and readout included), moved by focusing
-  its ``.noUi-handle`` and pressing arrow keys.
+  its ``.noUi-handle`` and pressing arrow keys; only visible ones count.
 """
 import re
 import time
@@ -29,7 +29,9 @@ _CELL_REPORT_JS = """
     code: cell.classList.contains('jp-CodeCell'),
     prompt: prompt ? prompt.innerText.trim() : '',
     stderr: stderr.map((node) => node.innerText),
-    sliders: cell.querySelectorAll('.widget-slider').length,
+    // visible sliders only: one inside a closed accordion or tab cannot be moved
+    sliders: Array.from(cell.querySelectorAll('.widget-slider'))
+        .filter((node) => node.offsetParent !== null).length,
     text: cell.querySelector('.jp-Cell-outputArea')
         ? cell.querySelector('.jp-Cell-outputArea').innerText : '',
   };
@@ -164,7 +166,7 @@ def move_first_slider(page, cell_index, timeout_s, presses=3):
     its sliders (text, image sources, inline SVG, as JSON).
     """
     cell = page.locator(CELLS).nth(cell_index)
-    handle = cell.locator(".widget-slider .noUi-handle").first
+    handle = cell.locator(".widget-slider .noUi-handle:visible").first
     handle.scroll_into_view_if_needed()
     at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
     before = output_without_sliders(page, cell_index)

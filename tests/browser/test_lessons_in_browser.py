@@ -160,19 +160,23 @@ def page(browser, lab):
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
 def test_lesson(lesson, page, lab, record_property):
     started = time.monotonic()
-    cells = committed_cells(lesson)
+    served = lab.root_dir / lesson.name  # the copy JupyterLab runs (lessons/ may move meanwhile)
+    cells = committed_cells(served)
     moved = 0
     failure = None
+    phases = {}
     record_property("lesson", lesson.name)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         open_notebook(page, lab.url, lesson.name, workspace=lesson.stem,
                       timeout_s=KERNEL_START_TIMEOUT_S)
+        phases["open"] = time.monotonic() - started
         run_all_cells(page)
         reports = wait_until_run_finishes(page, lesson.name, RUN_TIMEOUT_S)
+        phases["run"] = time.monotonic() - started - phases["open"]
 
-        assert len(reports) == len(cells), (
-            f"the page shows {len(reports)} cells, the notebook has {len(cells)}")
+        shown, stored = len(reports), len(cells)
+        assert shown == stored, f"the page shows {shown} cells, the notebook has {stored}"
         counts = [int(PROMPT_DONE.match(r["prompt"]).group(1)) for r in reports if r["code"]]
         assert counts == sorted(counts) and len(set(counts)) == len(counts), (
             f"execution counts are not increasing in document order: {counts}")
@@ -181,7 +185,7 @@ def test_lesson(lesson, page, lab, record_property):
         assert not widget_failures(page), widget_failures(page)
 
         slider_cells = [i for i, r in enumerate(reports) if r["sliders"]]
-        if expects_slider(lesson):
+        if expects_slider(served):
             assert slider_cells, f"{lesson.name} should show a slider, the page has none"
         unchanged = []
         for index in slider_cells:
@@ -202,6 +206,7 @@ def test_lesson(lesson, page, lab, record_property):
     finally:
         record_property("browser_seconds", round(time.monotonic() - started, 1))
         record_property("sliders", moved)
+        record_property("phases", {name: round(sec, 1) for name, sec in phases.items()})
         try:
             page.screenshot(path=str(SCREENSHOTS / f"{lesson.stem}.png"))
         except Exception as error:  # a crashed page must not hide the real failure
