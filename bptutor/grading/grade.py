@@ -145,9 +145,9 @@ def run(args) -> int:
             elif reply.get("deadline_hit"):
                 record["error"] = f"timed out: the notebook did not finish within {job['deadline']:g} s"
             try:
-                with open(os.path.join(out, "sandbox-error.txt")) as fh:
-                    record["error"] = f"the sandbox failed: {fh.read(500)}"
-            except OSError:
+                note = verdicts.read_capped(os.path.join(out, "sandbox-error.txt"), verdicts.MAX_NOTE_BYTES)
+                record["error"] = f"the sandbox failed: {note.decode('utf-8', 'replace')[:500]}"
+            except (OSError, ValueError):
                 pass
             records[sub.path] = record
             if not record["error"].startswith("the grader") and not reply.get("worker_died"):

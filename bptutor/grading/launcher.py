@@ -177,8 +177,9 @@ def _prepare_dirs(job_dir: str, uid) -> tuple[str, str]:
     out, cwd = os.path.join(job_dir, "out"), os.path.join(job_dir, "cwd")
     for path in (out, cwd):
         os.mkdir(path, 0o700)
-    if uid is not None:
-        for path in (job_dir, out, cwd):
+    if uid is not None:  # the job folder stays the grader's: the sandbox cannot swap out/ for a link
+        os.chmod(job_dir, 0o711)
+        for path in (out, cwd):
             os.chown(path, uid, uid)
     return out, cwd
 

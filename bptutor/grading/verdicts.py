@@ -8,8 +8,10 @@ judge the student checks use. Points are all-or-nothing per function.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
+import stat
 import zipfile
 
 import numpy as np
@@ -22,25 +24,55 @@ from .draws import draw_trials
 MAX_JSON_BYTES = 4 * 2**20
 MAX_ARRAY_BYTES = 256 * 2**20
 MAX_CELL_LOG_BYTES = 2**20
+MAX_NOTE_BYTES = 4096
 ALL_OR_NOTHING = "Scoring: all or nothing -- the points when every trial passes, zero otherwise."
 SANDBOX_STATUSES = {"timeout", "memory", "crashed"}
 
 
+def read_capped(path: str, limit: int) -> bytes:
+    """The bytes of a regular file the sandbox wrote, refusing anything else.
+
+    The sandbox owns its ``out`` folder, so a "result" may be a symlink (to a
+    file of the grader's), a FIFO (a read would block forever) or a device such
+    as /dev/zero; none is followed or opened for reading, and at most ``limit``
+    bytes are read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{os.path.basename(path)} is not a regular file")
+        if info.st_size > limit:
+            raise ValueError(f"{os.path.basename(path)} is larger than {limit} bytes")
+        chunks, left = [], limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 2**20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise ValueError(f"{os.path.basename(path)} is larger than {limit} bytes")
+        return data
+    finally:
+        os.close(fd)
+
+
 def _read_json(path: str, limit: int = MAX_JSON_BYTES):
-    if os.path.getsize(path) > limit:
-        raise ValueError(f"{os.path.basename(path)} is larger than {limit} bytes")
-    with open(path, "rb") as fh:
-        return json.loads(fh.read().decode("utf-8"))
+    return json.loads(read_capped(path, limit).decode("utf-8"))
 
 
 def _read_arrays(path: str) -> dict:
     """Arrays of an ``.npz`` file written by a sandbox: no pickles, no zip bombs."""
-    if not os.path.exists(path):
+    if not os.path.lexists(path):
         return {}
-    with zipfile.ZipFile(path) as zf:
+    buffer = io.BytesIO(read_capped(path, MAX_ARRAY_BYTES))
+    with zipfile.ZipFile(buffer) as zf:
         if sum(i.file_size for i in zf.infolist()) > MAX_ARRAY_BYTES:
             raise ValueError("the arrays are larger than allowed")
-    with np.load(path, allow_pickle=False) as npz:
+    buffer.seek(0)
+    with np.load(buffer, allow_pickle=False) as npz:
         return {k: np.array(npz[k]) for k in npz.files}
 
 
@@ -53,7 +85,7 @@ def read_outcomes(out_dir: str, name: str, n_trials: int, reply: dict):
     result = os.path.join(out_dir, f"q-{name}.json")
     status = os.path.join(out_dir, f"q-{name}.status.json")
     try:
-        if os.path.exists(result):
+        if os.path.lexists(result):
             data = _read_json(result)
             if not isinstance(data, dict):
                 raise ValueError("not an object")
@@ -67,14 +99,14 @@ def read_outcomes(out_dir: str, name: str, n_trials: int, reply: dict):
                         else Outcome("error", error="the result could not be read back")
                         for d in encoded[:n_trials]]
             return outcomes, False
-        if os.path.exists(status):
+        if os.path.lexists(status):
             data = _read_json(status, 65536)
             kind = str(data.get("status", "crashed"))
             kind = kind if kind in SANDBOX_STATUSES else "crashed"
             error = str(data.get("error", ""))[:500]
             return [Outcome(kind, error=error)] * n_trials, False
     except Exception as exc:  # noqa: BLE001 -- a forged or broken file scores nothing
-        return [Outcome("crashed", error=f"its result could not be read back ({type(exc).__name__})")] * n_trials, False
+        return [Outcome("crashed", error=f"its result could not be read back ({str(exc)[:200] or type(exc).__name__})")] * n_trials, False
     if reply.get("deadline_hit"):
         why = Outcome("timeout", error=f"timed out: the whole notebook used up its {reply.get('deadline', 0):g} s")
     elif reply.get("worker_died"):
@@ -90,9 +122,8 @@ def read_cell_log(out_dir: str) -> list:
     path = os.path.join(out_dir, "cells.jsonl")
     problems = []
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_CELL_LOG_BYTES)
-    except OSError:
+        raw = read_capped(path, MAX_CELL_LOG_BYTES)
+    except (OSError, ValueError):
         return problems
     for line in raw.decode("utf-8", "replace").splitlines():
         try:

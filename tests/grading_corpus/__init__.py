@@ -160,6 +160,18 @@ def cases(out_dir: str, scratch: str) -> list:
                  f"{os.path.join(out_dir, 'gradebook.csv')!r}, {os.path.join(out_dir, '.bptutor-grade', 'x.json')!r}]:\n"
                  "    try:\n        open(path, 'w').write(fake)\n    except OSError:\n        pass"])},
              {"hidden_delta": 0, "backprop": 0}),
+        Case("forged-results", "backprop swaps hidden_delta's result files for a FIFO and a link to /dev/zero",
+             {"forged_a3.ipynb": notebook([
+                 IMPORTS, HIDDEN_DELTA,
+                 "import os\ndef backprop(x, t, weights, biases):\n"
+                 "    out = os.path.join(os.getcwd(), '..', 'out')\n"
+                 "    for name in ('q-hidden_delta.json', 'q-hidden_delta.npz', 'cells.jsonl'):\n"
+                 "        path = os.path.join(out, name)\n"
+                 "        if os.path.lexists(path):\n            os.unlink(path)\n"
+                 "        if name.endswith('.json'):\n            os.mkfifo(path)\n"
+                 "        else:\n            os.symlink('/dev/zero', path)\n"
+                 "    return [np.zeros_like(W) for W in weights], [np.zeros_like(b) for b in biases]"])},
+             {"hidden_delta": 0, "backprop": 0}, feedback={"hidden_delta": "could not be read back"}),
         Case("calls-reference", "returns bptutor.reference's answers (one even catches the tripwire)",
              {"reference_a3.ipynb": notebook([
                  IMPORTS,
