@@ -27,8 +27,8 @@ class Value:
         self.data = float(data)
         self.grad = 0.0
         self._backward = lambda: None  # pushes self.grad to the children; set by the op
-        self._prev = tuple(_children)
-        self._op = _op
+        self.inputs = tuple(_children)  # the nodes this one was computed from
+        self.op = _op  # the operation that made it ("" for an input)
         self.label = label
 
     def __repr__(self):
@@ -138,7 +138,7 @@ class Value:
             elif id(node) not in seen:
                 seen.add(id(node))
                 stack.append((node, True))  # comes back here after its inputs
-                stack.extend((child, False) for child in node._prev)
+                stack.extend((child, False) for child in node.inputs)
         return order
 
     def backward(self):
@@ -150,7 +150,7 @@ class Value:
         """
         order = self.topological_order()
         for node in order:
-            if node._prev:  # intermediate results start from zero on every call
+            if node.inputs:  # intermediate results start from zero on every call
                 node.grad = 0.0
         self.grad = 1.0  # d(self)/d(self)
         for node in reversed(order):  # a node runs only after every node that uses it
