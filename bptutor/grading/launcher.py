@@ -173,6 +173,27 @@ def kill_leftovers(uid) -> None:
         time.sleep(0.002 * min(attempt + 1, 20))
 
 
+def python_is_private() -> bool:
+    """True when an unprivileged user could not read this Python's files (stdlib or packages)."""
+    import stat as st
+    for module in (os, np, matplotlib, notebook_semantics):
+        path = os.path.realpath(module.__file__)
+        folder = os.path.dirname(path)
+        while True:
+            if not os.stat(folder).st_mode & st.S_IXOTH:
+                return True
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+        if not os.stat(path).st_mode & st.S_IROTH:
+            return True
+    return False
+
+
+_PRIVATE_PYTHON = None
+
+
 def _prepare_dirs(job_dir: str, uid) -> tuple[str, str]:
     out, cwd = os.path.join(job_dir, "out"), os.path.join(job_dir, "cwd")
     for path in (out, cwd):
@@ -199,7 +220,7 @@ def grade_one(message: dict) -> dict:
         "memory_bytes": int(message["memory_bytes"]),
         "questions": [{"name": q.name, "params": list(q.params), "time_limit": float(limits[q.name])}
                       for q in the_assignment.questions],
-        "out": out, "cwd": cwd, "uid": uid,
+        "out": out, "cwd": cwd, "uid": uid, "keep_read": _PRIVATE_PYTHON,
     }
     sys.stdout.flush()
     r, w = os.pipe()
@@ -246,6 +267,8 @@ def main() -> int:
     if loaded:
         print(json.dumps({"fatal": f"the grading worker must not import {loaded}"}), flush=True)
         return 1
+    global _PRIVATE_PYTHON
+    _PRIVATE_PYTHON = python_is_private()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader decides when workers stop
     signal.signal(signal.SIGTERM, _on_terminate)
     _become_subreaper()

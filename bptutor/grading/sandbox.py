@@ -149,16 +149,20 @@ class _CapData(ctypes.Structure):
                 ("inheritable", ctypes.c_uint32)]
 
 
-def drop_privileges(uid: int) -> None:
-    """Become ``uid`` (root -> an unprivileged id unique to this worker), keeping only the
-    right to *read* files, so imports from a Python installed under a private home
-    still work. No writing outside the job folder, no signals to other processes,
-    the process limit applies.
+def drop_privileges(uid: int, keep_read: bool = False) -> None:
+    """Become ``uid`` (root -> an unprivileged id unique to this worker): no writing outside
+    the job folder, no signals to other processes, the process limit applies.
+
+    ``keep_read`` keeps one capability, reading any file, for machines where Python
+    itself is installed where only root can read it (e.g. under /root): without it
+    a student's ``import fractions`` would fail. The worker decides
+    (:func:`bptutor.grading.launcher.python_is_private`); the price is that student
+    code there can read root-only files.
     """
     libc = ctypes.CDLL(None, use_errno=True)
     os.setgroups([])
     os.setresgid(uid, uid, uid)
-    keep = libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0) == 0
+    keep = keep_read and libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0) == 0
     os.setresuid(uid, uid, uid)
     if keep:
         header = _CapHeader(_CAP_VERSION_3, 0)
@@ -200,7 +204,7 @@ def enter(job: dict, keep_fds: list) -> None:
     os.environ.update(HOME=job["cwd"], TMPDIR=job["cwd"], MPLCONFIGDIR=job["cwd"])
     uid = job.get("uid")
     if uid is not None:
-        drop_privileges(uid)
+        drop_privileges(uid, keep_read=bool(job.get("keep_read")))
         resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
     tripwires.install()
 
