@@ -126,6 +126,17 @@ def _limit_cpu(seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
 
 
+def _processes_of(uid: int) -> int:
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                count += os.stat(f"/proc/{entry}").st_uid == uid
+            except OSError:
+                pass
+    return count
+
+
 def _virtual_memory_now() -> int:
     with open("/proc/self/status") as fh:
         for line in fh:
@@ -206,6 +217,11 @@ def enter(job: dict, keep_fds: list) -> None:
     if uid is not None:
         drop_privileges(uid, keep_read=bool(job.get("keep_read")))
         resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
+    else:  # the limit counts every process of the user: leave room for those running now
+        limit = _processes_of(os.getuid()) + MAX_PROCESSES
+        _, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+        if hard == resource.RLIM_INFINITY or limit < hard:
+            resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
     tripwires.install()
 
 
