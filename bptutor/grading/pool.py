@@ -120,9 +120,8 @@ def run(jobs, n_workers: int, on_reply) -> None:
                             raise WorkerFailed("the grading worker could not start "
                                                "(run with BPTUTOR_GRADE_DEBUG=1 to see why)")
                     retire(w, {"finished": False, "worker_died": True})
-                    if pending or any(x.job for x in workers) or not workers:
-                        if pending:
-                            start()
+                    if pending:
+                        start()
                     continue
                 try:
                     reply = json.loads(line)
