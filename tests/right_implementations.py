@@ -219,3 +219,14 @@ def cross_entropy_pick(S, Y):
 def sce_backward(Z, Y):
     E = np.exp(Z - np.max(Z, axis=1, keepdims=True))
     return (E / np.sum(E, axis=1, keepdims=True) - Y) / len(Z)
+
+
+@right("cross_entropy", "log(S + 1e-9) to avoid log(0)")
+def cross_entropy_eps(S, Y):
+    return -np.sum(Y * np.log(S + 1e-9)) / S.shape[0]
+
+
+@right("softmax_cross_entropy_backward", "1e-12 added to the softmax denominator")
+def sce_backward_eps(Z, Y):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return (E / (E.sum(axis=1, keepdims=True) + 1e-12) - Y) / Z.shape[0]

@@ -95,6 +95,20 @@ def numgrad_backward(fun, x, eps=1e-4):
     return grad
 
 
+@wrong("numerical_gradient", "step-too-large", "central difference with h = 1e-2")
+def numgrad_big_step(fun, x, eps=1e-2):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        f_plus = fun(x)
+        x[i] = old - eps
+        f_minus = fun(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
 @wrong("numerical_gradient", "factor-2", "divided by h instead of 2h")
 def numgrad_one_h(fun, x, eps=1e-5):
     grad = np.zeros_like(x)

@@ -14,7 +14,8 @@ import numpy as np
 #: default tolerance: largest elementwise relative error that still passes
 TOL = 1e-7
 #: entries smaller than this fraction of the output's largest entry are compared absolutely
-FLOOR = 1e-6
+#: (to TOL * FLOOR * largest): a 1e-12 added "for safety" is not a mistake, round-off never is
+FLOOR = 1e-3
 
 
 @dataclass

@@ -106,6 +106,12 @@ MISTAKES = {
         "Your gradient is (f(x + h) − f(x)) / h: its error is proportional to h (about 1e-5 here), "
         "while the central difference (f(x + h) − f(x − h)) / 2h is accurate to about h².",
         "Evaluate f at x + h and at x − h and divide by 2h (lesson 01)."),
+    "step-too-large": (
+        "central difference with too large a step",
+        "Your gradient is a central difference, but its step h is so large that the h² error "
+        "term shows (about h² f‴(x) / 6).",
+        "Use the contract's default eps=1e-5: small enough for the h² error, large enough for "
+        "round-off (lesson 01's error-vs-h curve)."),
     "relerr-no-floor": (
         "relative error without the floor",
         "Without the floor max(|a| + |b|, 1e-8) the ratio is 0/0 = nan when both are zero, and "
@@ -283,6 +289,20 @@ def _forward_difference_fitted(trial, args, kwargs, expected, got):
     return expected + c * second
 
 
+def _central_difference_fitted(trial, args, kwargs, expected, got):
+    """Central differences with a large step: their error is ``(h^2/6) f3(x)`` (f3 the third derivative) entry by entry."""
+    spec, x = trial.args[0], np.asarray(trial.args[1], dtype=np.float64)
+    if getattr(spec, "kind", None) != "sin_quartic" or type(got) is not np.ndarray or got.shape != x.shape:  # noqa: E721
+        return None
+    C = np.asarray(spec.params["C"], dtype=np.float64)
+    D = np.asarray(spec.params["D"], dtype=np.float64)
+    third = -C ** 3 * np.cos(C * x) + 24.0 * D * x
+    c = float(np.sum((got - expected) * third) / max(float(np.sum(third * third)), 1e-300))
+    if not 1e-10 < c < 0.01:  # h from 2.5e-5 to 0.25
+        return None
+    return expected + c * third
+
+
 def _numerical_gradient_models():
     def scaled_difference(factor):
         def model(trial, args, kwargs, expected, got):
@@ -300,6 +320,7 @@ def _numerical_gradient_models():
         return model
     return [
         ("forward-difference", _forward_difference_fitted),
+        ("step-too-large", _central_difference_fitted),
         ("factor-2", scaled_difference(2.0)),  # divided by h instead of 2h
         ("factor-2", scaled_difference(0.5)),
         ("sign", _flip),
