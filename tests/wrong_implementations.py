@@ -481,6 +481,13 @@ def mlp_no_half(X, T, weights, biases, lam=0.0):
     return _mlp(X, T, weights, biases, lam, half=False)
 
 
+@wrong("mlp_loss_and_grads", "missing-regularisation", "lam in the loss, forgotten in the gradients")
+def mlp_reg_loss_only(X, T, weights, biases, lam=0.0):
+    loss, gW, gb = _mlp(X, T, weights, biases, 0.0)
+    N = X.shape[0]
+    return loss + lam / (2 * N) * sum(np.sum(W ** 2) for W in weights), gW, gb
+
+
 @wrong("mlp_loss_and_grads", "wrong-count", "forgot to return the loss")
 def mlp_no_loss(X, T, weights, biases, lam=0.0):
     _, gW, gb = _mlp(X, T, weights, biases, lam)

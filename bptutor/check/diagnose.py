@@ -97,6 +97,11 @@ MISTAKES = {
         "The λ term was applied to the biases too; only the weights are regularised (seed 002: "
         "the bias column gets no λ).",
         "Add λ/N · W to grads_W only, and λ/(2N) Σ ‖W‖² to the loss; leave grads_b alone."),
+    "missing-regularisation": (
+        "regularisation missing from the loss or from the gradients",
+        "The λ term appears in only one of the two: the loss has λ/(2N) Σ ‖W‖², so every "
+        "weight gradient has (λ/N) W, and the reverse.",
+        "Add 0.5 * lam / N * sum of squared weights to the loss and lam / N * W to each grads_W[l]."),
     "lambda-not-divided-by-N": (
         "λ not divided by N",
         "The regularisation term lacks its 1/N: E has λ/(2N) Σ ‖W‖², so its gradient is (λ/N) W.",
@@ -484,7 +489,7 @@ def _sigmoid_backward_models():
 
 
 def _mlp_variant(half=True, grad_mean=True, reg_bias=False, lam_over_n=True, reg_half_grad=False,
-                 out_deriv=True, sign=1.0, loss_mean=True):
+                 out_deriv=True, sign=1.0, loss_mean=True, reg_loss=True, reg_grad=True):
     """The loss and gradients of a sigmoid MLP with one mistake switched on."""
     def model(trial, args, kwargs, expected, got):
         X, T, weights, biases = args
@@ -494,7 +499,7 @@ def _mlp_variant(half=True, grad_mean=True, reg_bias=False, lam_over_n=True, reg
         O = A[-1]
         lam_n = lam / N if lam_over_n else lam
         data = np.sum((T - O) ** 2) * (0.5 if half else 1.0) / (N if loss_mean else 1.0)
-        reg = 0.5 * lam_n * sum(np.sum(W * W) for W in weights)
+        reg = 0.5 * lam_n * sum(np.sum(W * W) for W in weights) if reg_loss else 0.0
         if reg_bias:
             reg += 0.5 * lam_n * sum(np.sum(b * b) for b in biases)
         dA = (O - T) * (1.0 if half else 2.0) / (N if grad_mean else 1.0)
@@ -502,7 +507,8 @@ def _mlp_variant(half=True, grad_mean=True, reg_bias=False, lam_over_n=True, reg
         for l in range(len(weights) - 1, -1, -1):
             last = l == len(weights) - 1
             dZ = dA * A[l + 1] * (1 - A[l + 1]) if (out_deriv or not last) else dA
-            gW[l] = sign * (A[l].T @ dZ + (0.5 if reg_half_grad else 1.0) * lam_n * weights[l])
+            reg_w = (0.5 if reg_half_grad else 1.0) * lam_n * weights[l] if reg_grad else 0.0
+            gW[l] = sign * (A[l].T @ dZ + reg_w)
             gb[l] = sign * (dZ.sum(axis=0) + (lam_n * biases[l] if reg_bias else 0.0))
             if l > 0:
                 dA = dZ @ weights[l].T
@@ -515,6 +521,8 @@ def _mlp_models():
             ("missing-1/N", _mlp_variant(grad_mean=False, loss_mean=False)),
             ("regularised-biases", _mlp_variant(reg_bias=True)),
             ("lambda-not-divided-by-N", _mlp_variant(lam_over_n=False)),
+            ("missing-regularisation", _mlp_variant(reg_grad=False)),
+            ("missing-regularisation", _mlp_variant(reg_loss=False)),
             ("factor-2", _mlp_variant(half=False)),
             ("factor-2", _mlp_variant(reg_half_grad=True)),
             ("sign", _mlp_variant(sign=-1.0)),
