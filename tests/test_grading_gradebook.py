@@ -229,3 +229,40 @@ def test_killing_the_grader_takes_running_submissions_down(tmp_path):
     while os.path.exists(f"/proc/{pid}") and time.monotonic() < end:
         time.sleep(0.05)
     assert not os.path.exists(f"/proc/{pid}"), "a submission kept running after the grader was killed"
+
+
+def _workers_of(pid):
+    found = []
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/children") as fh:
+            found += [int(p) for p in fh.read().split()]
+    return [p for p in found if b"bptutor.grading.launcher" in open(f"/proc/{p}/cmdline", "rb").read()]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="cleaning up after a dead worker needs the sandbox uid")
+def test_a_worker_that_dies_costs_only_its_submission(tmp_path):
+    subs, out, scratch = str(tmp_path / "subs"), str(tmp_path / "out"), tmp_path / "scratch"
+    scratch.mkdir()
+    os.chmod(scratch, 0o777)
+    os.chmod(tmp_path, 0o755)
+    pidfile = str(scratch / "sleeper.pid")
+    _write(subs, "a_a3.ipynb", notebook(honest_a3(
+        f"import os, time\nopen({pidfile!r}, 'w').write(str(os.getpid()))\ntime.sleep(600)")))
+    _write(subs, "b_a3.ipynb", notebook(honest_a3()))
+    proc = subprocess.Popen([BIN, "grade", subs, "--out", out, "--jobs", "1", "--timeout", "60"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    end = time.monotonic() + 60
+    while not os.path.exists(pidfile) and time.monotonic() < end:
+        time.sleep(0.05)
+    time.sleep(0.1)
+    sleeper = int(open(pidfile).read())
+    for worker in _workers_of(proc.pid):
+        os.kill(worker, signal.SIGKILL)
+    stdout, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stdout
+    rows = {os.path.basename(r["submission"]): r for r in json.load(open(os.path.join(out, "gradebook.json")))}
+    assert rows["b_a3.ipynb"]["score"] == 10
+    assert rows["a_a3.ipynb"]["score"] == 0
+    assert "grading process running it died" in rows["a_a3.ipynb"]["questions"][0]["feedback"]
+    assert "run the same command again" in rows["a_a3.ipynb"]["error"]
+    assert not os.path.exists(f"/proc/{sleeper}"), "the dead worker's submission kept running"

@@ -144,6 +144,9 @@ def run(args) -> int:
                 record["error"] = f"the grader could not run this notebook: {reply['worker_error']}"
             elif reply.get("deadline_hit"):
                 record["error"] = f"timed out: the notebook did not finish within {job['deadline']:g} s"
+            elif reply.get("worker_died"):
+                record["error"] = ("the grader's worker running this notebook died; run the same command "
+                                   "again to grade it (finished notebooks are not graded again)")
             try:
                 note = verdicts.read_capped(os.path.join(out, "sandbox-error.txt"), verdicts.MAX_NOTE_BYTES)
                 record["error"] = f"the sandbox failed: {note.decode('utf-8', 'replace')[:500]}"

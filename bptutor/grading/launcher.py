@@ -35,10 +35,9 @@ from .. import data  # noqa: E402,F401 -- a6 loads the digits
 from ..assignments import assignment  # noqa: E402
 from . import notebook_semantics, sandbox  # noqa: E402,F401
 from .draws import draw_trials  # noqa: E402
+from .pool import sandbox_uid  # noqa: E402
 
 PR_SET_CHILD_SUBREAPER = 36
-#: the sandbox uid is this plus the worker's pid: unique among running workers
-UID_BASE = 100_000
 
 
 PR_SET_PDEATHSIG = 1
@@ -57,7 +56,7 @@ def _become_subreaper() -> None:
 def _on_terminate(signum, frame):
     """Stopped by the grader (or its death): take the running submission down too."""
     try:
-        kill_leftovers(UID_BASE + os.getpid() if os.geteuid() == 0 else None)
+        kill_leftovers(sandbox_uid(os.getpid()))
     finally:
         os._exit(1)
 
@@ -210,7 +209,7 @@ def grade_one(message: dict) -> dict:
     started = time.monotonic()
     the_assignment = assignment(message["assignment"])
     trials = draw_trials(the_assignment, int(message["seed"]), keep_secrets=False)
-    uid = UID_BASE + os.getpid() if os.geteuid() == 0 else None
+    uid = sandbox_uid(os.getpid())
     out, cwd = _prepare_dirs(message["dir"], uid)
     limits = message["question_limits"]
     job = {
@@ -282,7 +281,7 @@ def main() -> int:
         try:
             reply = grade_one(message)
         except Exception as exc:  # noqa: BLE001 -- report, keep serving
-            kill_leftovers(UID_BASE + os.getpid() if os.geteuid() == 0 else None)
+            kill_leftovers(sandbox_uid(os.getpid()))
             reply = {"id": message.get("id"), "finished": False, "deadline_hit": False,
                      "worker_error": f"{type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(reply) + "\n")

@@ -20,6 +20,37 @@ GRACE = 20.0
 START_TIMEOUT = 60.0
 
 
+#: a worker's sandbox runs as this uid plus the worker's pid (unique among running workers)
+UID_BASE = 100_000
+
+
+def sandbox_uid(worker_pid: int):
+    """The uid a worker's submissions run as, or ``None`` when not running as root (no uid change)."""
+    return UID_BASE + worker_pid if os.geteuid() == 0 else None
+
+
+def kill_sandbox(uid) -> None:
+    """SIGKILL every process of a sandbox uid (a worker died and cannot clean up after itself).
+
+    A helper forked for the purpose takes that uid and calls ``kill(-1)``, which
+    reaches exactly the processes of that uid and never the helper itself.
+    """
+    if uid is None:
+        return
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setgroups([])
+                os.setresgid(uid, uid, uid)
+                os.setresuid(uid, uid, uid)
+                os.kill(-1, 9)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        time.sleep(0.01)
+
+
 class WorkerFailed(RuntimeError):
     """A worker could not be started (the grader itself cannot run)."""
 
@@ -95,6 +126,7 @@ def run(jobs, n_workers: int, on_reply) -> None:
         sel.unregister(w.proc.stdout)
         workers.remove(w)
         w.kill()
+        kill_sandbox(sandbox_uid(w.proc.pid))  # what the dead worker was running goes too
         if w.job is not None:
             job, w.job = w.job, None
             on_reply(job, reply)
