@@ -29,6 +29,7 @@ _CELL_REPORT_JS = """
     code: cell.classList.contains('jp-CodeCell'),
     prompt: prompt ? prompt.innerText.trim() : '',
     stderr: stderr.map((node) => node.innerText),
+    widgets: cell.querySelectorAll('.jupyter-widgets').length,
     // visible sliders only: one inside a closed accordion or tab cannot be moved
     sliders: Array.from(cell.querySelectorAll('.widget-slider'))
         .filter((node) => node.offsetParent !== null).length,
@@ -113,8 +114,8 @@ def run_all_cells(page):
 
 
 def cell_reports(page):
-    """Per cell, in order: ``code`` flag, ``prompt`` text, ``stderr`` texts, ``sliders`` count,
-    ``text`` of the output area."""
+    """Per cell, in order: ``code`` flag, ``prompt`` text, ``stderr`` texts, ``widgets`` (rendered
+    widget views) and visible ``sliders`` counts, ``text`` of the output area."""
     return page.locator(CELLS).evaluate_all(_CELL_REPORT_JS)
 
 
