@@ -87,13 +87,13 @@ def plot_error_surface(X, t, w=None, path=None, kind: str = "contour", lim: floa
     W1, W2 = np.meshgrid(grid, grid)
     E = linear_neuron_error(np.stack([W1, W2], axis=-1), X, t)
     if ax is None:
-        fig = plt.figure(figsize=(6, 5) if kind == "contour" else (7, 5))
+        fig = plt.figure(figsize=(5.4, 4.6) if kind == "contour" else (6, 4.4))
         ax = fig.add_subplot(111, projection="3d" if kind == "3d" else None)
     else:
         fig = ax.figure
     title = "E(w1, w2) = Σ (t − x1·w1 − x2·w2)²"
     if kind == "3d":
-        ax.plot_surface(W1, W2, E, cmap="viridis", alpha=0.75, linewidth=0)
+        ax.plot_surface(W1, W2, E, cmap="viridis", alpha=0.75, linewidth=0, rcount=30, ccount=30)
         ax.set_zlabel("E")
         if w is not None:
             w = np.asarray(w, dtype=np.float64)
@@ -103,7 +103,7 @@ def plot_error_surface(X, t, w=None, path=None, kind: str = "contour", lim: floa
             ax.plot(path[:, 0], path[:, 1], linear_neuron_error(path, X, t), "o-", color="red",
                     ms=3)
     else:
-        levels = np.quantile(E, np.linspace(0.0, 1.0, 16) ** 2)
+        levels = np.quantile(E, np.linspace(0.0, 1.0, 12) ** 2)
         cs = ax.contour(W1, W2, E, levels=np.unique(levels), cmap="viridis")
         ax.clabel(cs, fontsize=7, fmt="%.1f")
         ax.set_aspect("equal")
