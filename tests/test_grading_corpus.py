@@ -83,4 +83,5 @@ def test_feedback_names_the_reason(graded):
     assert "timed out after 2 s" in text and "| `backprop` | 6 / 6 | passed |" in text
     with open(os.path.join(graded["out"], "feedback", "loop_top_a3.md"), encoding="utf-8") as fh:
         text = fh.read()
-    assert "timeout -- timed out after 2 s" in text  # the top-level loop is reported to the student
+    # the top-level loop is reported with the cell number Jupyter shows (markdown cells count)
+    assert "- cell 5: timeout -- timed out after 2 s" in text

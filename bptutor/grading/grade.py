@@ -139,7 +139,7 @@ def run(args) -> int:
             out = os.path.join(job["dir"], "out")
             record = {"assignment": sub.assignment, "error": "",
                       "questions": verdicts.judge_job(the_assignment, job["seed"], out, reply),
-                      "problems": verdicts.read_cell_log(out)}
+                      "problems": verdicts.read_cell_log(out, sub.positions)}
             if reply.get("worker_error"):
                 record["error"] = f"the grader could not run this notebook: {reply['worker_error']}"
             elif reply.get("deadline_hit"):

@@ -59,6 +59,8 @@ def _describe_exception(exc: BaseException) -> str:
         return f"called sys.exit({exc.code!r})"
     if isinstance(exc, tripwires.ReferenceCalled):
         return f"ReferenceCalled: {exc}"
+    if isinstance(exc, MemoryError):
+        return "MemoryError: tried to use more memory than the grader allows"
     return _short(f"{type(exc).__name__}: {exc}")
 
 

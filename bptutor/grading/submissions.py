@@ -29,7 +29,8 @@ class Submission:
     the name its feedback file is made from; ``assignment``: an id of the registry
     or ``None``; ``cells``: the code cells' sources; ``error``: why it cannot be
     graded (``""`` if it can); ``note``: something the instructor should know
-    (e.g. the assignment came from the file name); ``digest``: SHA-256 of the bytes.
+    (e.g. the assignment came from the file name); ``digest``: SHA-256 of the bytes;
+    ``positions``: where each code cell sits in the notebook (1 = first cell).
     """
 
     path: str
@@ -40,6 +41,7 @@ class Submission:
     error: str = ""
     note: str = ""
     digest: str = ""
+    positions: list = field(default_factory=list)
 
 
 def collect(paths) -> tuple[list[str], list[str]]:
@@ -159,8 +161,9 @@ def read(path: str) -> Submission:
         sub.error = "invalid notebook: 'cells' is not a list"
         return sub
     try:
-        sub.cells = [_source(c) for c in cells
-                     if isinstance(c, dict) and c.get("cell_type") == "code"]
+        code = [(i + 1, c) for i, c in enumerate(cells) if isinstance(c, dict) and c.get("cell_type") == "code"]
+        sub.cells = [_source(c) for _, c in code]
+        sub.positions = [i for i, _ in code]
     except ValueError as exc:
         sub.error = f"invalid notebook: {exc}"
     return sub

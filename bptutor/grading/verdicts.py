@@ -117,8 +117,12 @@ def read_outcomes(out_dir: str, name: str, n_trials: int, reply: dict):
     return [why] * n_trials, False
 
 
-def read_cell_log(out_dir: str) -> list:
-    """Problems in the notebook's top-level code: ``["cell 3: NameError: ...", ...]`` (at most 50)."""
+def read_cell_log(out_dir: str, positions=()) -> list:
+    """Problems in the notebook's top-level code: ``["cell 3: error -- NameError: ...", ...]`` (at most 50).
+
+    ``positions[k]``: the place of code cell ``k`` among all the notebook's cells,
+    so the number matches what the student sees in Jupyter.
+    """
     path = os.path.join(out_dir, "cells.jsonl")
     problems = []
     try:
@@ -129,7 +133,9 @@ def read_cell_log(out_dir: str) -> list:
         try:
             event = json.loads(line)
             if event.get("status") != "ok":
-                problems.append(f"code cell {int(event['cell']) + 1}: {str(event.get('status'))[:20]} -- "
+                k = int(event["cell"])
+                where = positions[k] if 0 <= k < len(positions) else k + 1
+                problems.append(f"cell {where}: {str(event.get('status'))[:20]} -- "
                                 f"{str(event.get('error', ''))[:300]}")
         except Exception:  # noqa: BLE001
             continue
