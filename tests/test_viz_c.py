@@ -102,6 +102,7 @@ def test_loss_mode_stopping_and_restart_plots_draw_every_curve(moons):
     fig = practice.plot_restarts({"good": [0.2, 0.01], "bad": [0.2, 0.15]}, stuck_above=0.05)
     colors = [line.get_color() for line in fig.axes[0].lines[:2]]
     assert colors == ["tab:green", "tab:red"]
+    assert fig.axes[0].get_title() == "1 of 2 solved; stuck: bad"
 
 
 # ---------------------------------------------------------------- capstone

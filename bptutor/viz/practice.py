@@ -220,16 +220,18 @@ def plot_restarts(curves, stuck_above):
     ``stuck_above`` is drawn in red ("stuck"), the others in green ("solved").
     """
     fig, ax = plt.subplots(figsize=(6, 3.4))
+    stuck_labels = []
     for label, curve in curves.items():
         y = _losses(curve)
         stuck = y[-1] > stuck_above
         ax.semilogy(np.arange(1, len(y) + 1), y, color="tab:red" if stuck else "tab:green",
                     lw=1.6 if stuck else 0.8, alpha=0.9)
         if stuck:
-            ax.annotate(label, (len(y), y[-1]), fontsize=8, color="tab:red",
-                        xytext=(3, 0), textcoords="offset points", va="center")
+            stuck_labels.append(str(label))
     ax.plot([], [], color="tab:green", label="solved")
     ax.plot([], [], color="tab:red", label="stuck")
+    ax.set_title(f"{len(curves) - len(stuck_labels)} of {len(curves)} solved; stuck: "
+                 f"{', '.join(stuck_labels) or 'none'}", fontsize=9)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.legend(fontsize=8)
