@@ -26,12 +26,19 @@ TOP_BUDGET_CELLS = 3
 DEFAULT_MEMORY_MB = 1024
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="submitted notebooks, or folders searched recursively for *.ipynb")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="where gradebook.csv, gradebook.json and feedback/ are written")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    parser.add_argument("--jobs", type=int, default=_cores(), metavar="N",
                         help="submissions graded at once (default: the number of cores, %(default)s)")
     parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="time limit per function and per notebook cell "
@@ -165,6 +172,11 @@ def run(args) -> int:
         except pool.WorkerFailed as exc:
             bar.close()
             return _fail(str(exc))
+        except KeyboardInterrupt:
+            bar.close()
+            print(f"bptutor grade: interrupted; {len(records)} notebooks are graded and kept -- run the same "
+                  f"command again to grade the rest", file=sys.stderr)
+            return 130
         bar.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

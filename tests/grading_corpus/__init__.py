@@ -234,6 +234,23 @@ def cases(out_dir: str, scratch: str) -> list:
                  tail=["import os\ndef hidden_delta(delta_next, W_next, a):\n    while True:\n"
                        "        try:\n            os.fork()\n        except OSError:\n            pass"]))},
              {"hidden_delta": 0, "backprop": 6}, pidfile=daemon_pid),
+        Case("a6-constant", "a6: predict answers 0 for every digit",
+             {"lazy_a6.ipynb": notebook([IMPORTS, "def train_mlp(X, y, seed=0):\n"
+                                                  "    return lambda X_new: np.zeros(len(X_new), dtype=int)"], "a6")},
+             {"train_mlp": 0}, feedback={"train_mlp": "held-out accuracy"}),
+        Case("a6-peek-at-labels", "a6: predict hunts the held-out labels in memory (they are not there)",
+             {"peek_a6.ipynb": notebook([IMPORTS, "import gc\ndef train_mlp(X, y, seed=0):\n"
+                                                  "    def predict(X_new):\n"
+                                                  "        for o in gc.get_objects():\n"
+                                                  "            if type(o).__name__ == 'Trial' and 'y_test' in o.secret:\n"
+                                                  "                return o.secret['y_test']\n"
+                                                  "        return np.full(len(X_new), -1)\n"
+                                                  "    return predict"], "a6")},
+             {"train_mlp": 0}, feedback={"train_mlp": "held-out accuracy"}),
+        Case("a6-too-slow", "a6: training never ends",
+             {"slow_a6.ipynb": notebook([IMPORTS, "import time\ndef train_mlp(X, y, seed=0):\n"
+                                                  "    time.sleep(3600)"], "a6")},
+             {"train_mlp": 0}, feedback={"train_mlp": "timed out after 2 s"}),
     ]
 
 
