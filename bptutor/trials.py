@@ -127,6 +127,9 @@ def to_plain(value, depth=0):
     if type(value) in (tuple, list):
         if depth >= MAX_DEPTH:
             raise UnsupportedValue("lists nested too deeply")
+        if len(value) > MAX_ITEMS and all(
+                type(v) in (int, float) or isinstance(v, (np.integer, np.floating)) for v in value):
+            return np.array([float(v) for v in value], dtype=np.float64)  # e.g. a list of labels
         if len(value) > MAX_ITEMS:
             raise UnsupportedValue(f"a {type(value).__name__} of {len(value)} items (too many)")
         return [to_plain(v, depth + 1) for v in value]
