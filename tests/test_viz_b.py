@@ -198,3 +198,15 @@ def test_softmax_sliders_move_the_bars():
     controls[3].value = 10.0  # a high temperature flattens the probabilities
     flat = [p.get_height() for p in box.figure.axes[0].patches]
     assert max(flat) - min(flat) < max(after) - min(after)
+
+
+def test_batch_noise_slider_with_labelled_tables():
+    X, T, lg = _small_problem()
+    tables = {"a": training_plots.noise_table(lg, X, T, [1, 64], n_draws=5),
+              "b": training_plots.noise_table(lg, X, T, [1, 64], n_draws=5, seed=1)}
+    box = training_plots.batch_noise_slider(tables)
+    assert box.values == {"B": 1}
+    box.children[0].children[0].value = 64
+    assert "B = 64" == box.figure.axes[0].get_title()
+    with pytest.raises(ValueError, match="all tables need"):
+        training_plots.batch_noise_slider({"a": tables["a"], "c": {1: np.zeros(3)}})

@@ -76,6 +76,6 @@ def plot_times(times, ax=None, unit="ms"):
     ax.set_yticks(y, names)
     for yi, name, v in zip(y, names, values):
         ax.text(v * 1.15, yi, f"{v:.3g} {unit}  ({ups[name]:,.0f}x)", va="center", fontsize=9)
-    ax.set_xlim(values.min() / 3, values.max() * 30)
+    ax.set_xlim(values.min() / 3, values.max() * 12)
     ax.set_xlabel(f"time per gradient ({unit}, log scale)")
     return ax

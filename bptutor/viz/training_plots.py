@@ -70,11 +70,12 @@ def noise_table(loss_and_grads, X, T, batch_sizes, n_draws=50, seed=0):
     return {int(B): gradient_angles(loss_and_grads, X, T, int(B), n_draws, seed) for B in batch_sizes}
 
 
-def plot_gradient_noise(table, ax=None, highlight=None):
+def plot_gradient_noise(table, ax=None, highlight=None, label="", color="C0"):
     """Median angle and the 10--90 % band against batch size (log x axis).
 
     ``table``: ``{B: angles}`` from :func:`noise_table`. ``highlight``: a B to mark.
-    Returns the ``Axes``.
+    ``label``/``color``: to tell several tables apart on one ``ax``. Returns the ``Axes``.
+    Angles run from 0 (same direction) to 180 degrees (opposite direction).
     """
     if not table:
         raise ValueError("table is empty; build it with noise_table(...)")
@@ -84,39 +85,62 @@ def plot_gradient_noise(table, ax=None, highlight=None):
     med = np.array([np.median(table[B]) for B in sizes])
     lo = np.array([np.percentile(table[B], 10) for B in sizes])
     hi = np.array([np.percentile(table[B], 90) for B in sizes])
-    ax.fill_between(sizes, lo, hi, alpha=0.25, color="C0", label="10-90 % of mini-batches")
-    ax.plot(sizes, med, "o-", color="C0", label="median")
+    prefix = f"{label}: " if label else ""
+    ax.fill_between(sizes, lo, hi, alpha=0.2, color=color, label=f"{prefix}10-90 % of mini-batches")
+    ax.plot(sizes, med, "o-", color=color, label=f"{prefix}median")
     if highlight is not None:
-        ax.axvline(highlight, color="C3", linestyle="--", label=f"B = {highlight}")
+        ax.axvline(highlight, color="k", linestyle="--", linewidth=1)
     ax.set_xscale("log", base=2)
+    ax.set_xticks(sizes, [str(B) for B in sizes])
+    ax.minorticks_off()
     ax.set_xlabel("mini-batch size B")
     ax.set_ylabel("angle to full-batch gradient (deg)")
-    ax.set_ylim(0, 90)
+    ax.set_ylim(0, 180)
+    ax.set_yticks([0, 45, 90, 135, 180])
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7)
     return ax
 
 
-def batch_noise_slider(table):
-    """Slider over the batch sizes of ``table``: the angle histogram at B next to the summary curve.
+def _as_labelled(tables):
+    """Accept one ``{B: angles}`` table or ``{label: table}``; return the labelled form."""
+    if not tables:
+        raise ValueError("no table given; build one with noise_table(...)")
+    first = next(iter(tables))
+    if isinstance(first, str):
+        return dict(tables)
+    return {"": tables}
 
-    ``table``: ``{B: angles}`` from :func:`noise_table` (computed once; moving the
-    slider only redraws). Returns the widget (see :func:`bptutor.viz.live.live_figure`).
+
+def batch_noise_slider(tables):
+    """Slider over batch sizes: the angle histogram(s) at B next to the summary curve(s).
+
+    ``tables``: one ``{B: angles}`` table from :func:`noise_table`, or several as
+    ``{label: table}`` sharing the same batch sizes (e.g. at initialisation and after
+    training). Computed once; moving the slider only redraws. Returns the widget
+    (see :func:`bptutor.viz.live.live_figure`).
     """
-    sizes = sorted(int(B) for B in table)
-    if not sizes:
-        raise ValueError("table is empty; build it with noise_table(...)")
+    tables = _as_labelled(tables)
+    sizes = sorted({int(B) for table in tables.values() for B in table})
+    for label, table in tables.items():
+        if sorted(int(B) for B in table) != sizes:
+            raise ValueError(f"table {label!r} has batch sizes {sorted(table)}; all tables need {sizes}")
     slider = widgets.SelectionSlider(options=sizes, value=sizes[0], description="batch B",
                                      continuous_update=False)
+    bins = np.linspace(0, 180, 37)
 
     def draw(B):
-        fig, (ax_hist, ax_curve) = plt.subplots(1, 2, figsize=(9, 3.2))
-        ax_hist.hist(table[B], bins=np.linspace(0, 90, 31), color="C0")
-        ax_hist.set_xlim(0, 90)
+        fig, (ax_hist, ax_curve) = plt.subplots(1, 2, figsize=(10, 3.4))
+        for i, (label, table) in enumerate(tables.items()):
+            ax_hist.hist(table[B], bins=bins, color=f"C{i}", alpha=0.6,
+                         label=f"{label + ': ' if label else ''}median {np.median(table[B]):.0f} deg")
+            plot_gradient_noise(table, ax=ax_curve, highlight=B, label=label, color=f"C{i}")
+        ax_hist.set_xlim(0, 180)
+        ax_hist.set_xticks([0, 45, 90, 135, 180])
         ax_hist.set_xlabel("angle to full-batch gradient (deg)")
         ax_hist.set_ylabel("mini-batches")
-        ax_hist.set_title(f"B = {B}: median {np.median(table[B]):.0f} deg", fontsize=10)
-        plot_gradient_noise(table, ax=ax_curve, highlight=B)
+        ax_hist.set_title(f"B = {B}", fontsize=10)
+        ax_hist.legend(fontsize=8)
         fig.tight_layout()
         return fig
 
