@@ -21,6 +21,7 @@ Run with ``make test-browser``. Environment:
   fail when ``CI`` is set.
 - ``BPTUTOR_LESSONS_DIR``: run the notebooks of another folder instead of ``lessons/``.
 - ``BPTUTOR_BROWSER_TIMEOUT``: seconds allowed for one notebook's run (default 300).
+- ``BPTUTOR_SCREENSHOTS_DIR``: where screenshots go (default ``artifacts/screenshots``).
 """
 import json
 import os
@@ -39,7 +40,7 @@ from lab_server import LabServer, copy_notebooks
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS_DIR = Path(os.environ.get("BPTUTOR_LESSONS_DIR", ROOT / "lessons"))
 LESSONS = sorted(LESSONS_DIR.glob("*.ipynb"))
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+SCREENSHOTS = Path(os.environ.get("BPTUTOR_SCREENSHOTS_DIR", ROOT / "artifacts" / "screenshots"))
 RUN_TIMEOUT_S = float(os.environ.get("BPTUTOR_BROWSER_TIMEOUT", "300"))
 KERNEL_START_TIMEOUT_S = 120.0
 SLIDER_RESPONSE_TIMEOUT_S = 20.0
