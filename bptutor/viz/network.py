@@ -26,7 +26,7 @@ from ..reference.activations import sigmoid
 from ..reference.backprop import check_network, hidden_delta, output_delta, weight_gradient
 from ..reference.losses import squared_error
 
-LAYER_GAP = 3.2
+LAYER_GAP = 4.0
 UNIT_GAP = 1.7
 RADIUS = 0.36
 
@@ -63,12 +63,13 @@ def default_node_labels(sizes) -> dict[tuple[int, int], str]:
 
 
 def draw_network(sizes, ax=None, node_text=None, edge_text=None, highlight_nodes=(),
-                 highlight_edges=(), node_labels=None, title=None, edge_frac: float = 0.7):
+                 highlight_edges=(), node_labels=None, title=None):
     """Draw a layered net; return the Figure.
 
     ``node_text``: ``{(l, j): str}`` written beside each unit (values, deltas);
-    ``edge_text``: ``{(l, i, j): str}`` written along each edge (weights, gradients),
-    at ``edge_frac`` of the way from its source; ``highlight_nodes``/``highlight_edges``:
+    ``edge_text``: ``{(l, i, j): str}`` written along each edge (weights, gradients);
+    labels of edges into unit 0 sit near the source, those into the last unit near the
+    target, so labels of crossing edges do not collide; ``highlight_nodes``/``highlight_edges``:
     ids drawn in orange; ``node_labels``: text inside the circles (default
     :func:`default_node_labels`).
     """
@@ -94,6 +95,7 @@ def draw_network(sizes, ax=None, node_text=None, edge_text=None, highlight_nodes
                         lw=2.4 if hot else 1.0, zorder=1)
                 text = edge_text.get((l, i, j))
                 if text:
+                    edge_frac = 0.5 if sizes[l] == 1 else 0.25 + 0.5 * j / (sizes[l] - 1)
                     mx = x0 + RADIUS + edge_frac * (x1 - x0 - 2 * RADIUS)
                     my = y0 + edge_frac * (y1 - y0)
                     ax.text(mx, my, text, ha="center", va="center", fontsize=8,
@@ -224,9 +226,9 @@ def trace_backprop(x, t, weights, biases, lr: float = 0.5, digits: int = 4) -> l
         grads[l - 1] = weight_gradient(a[l - 1], deltas[l])  # seed 000, eq. (24), course sign
         for i in range(sizes[l - 1]):
             for j in range(sizes[l]):
-                edge_text[(l, i, j)] = f"∂E/∂w={g(grads[l - 1][i, j])}"
+                edge_text[(l, i, j)] = g(grads[l - 1][i, j])
         steps.append(Step(
-            f"Gradients of layer {l}: ∂E/∂W[i, j] = a_prev[i]·δ[j]",
+            f"Gradients of layer {l}: ∂E/∂W[i, j] = a_prev[i]·δ[j] (now on its edges)",
             "; ".join(f"W[{i + 1},{j + 1}]: {p(a[l - 1][i])}·{p(deltas[l][j])}"
                       f" = {g(grads[l - 1][i, j])}"
                       for i in range(sizes[l - 1]) for j in range(sizes[l])),
@@ -241,7 +243,7 @@ def trace_backprop(x, t, weights, biases, lr: float = 0.5, digits: int = 4) -> l
                 edge_text[(l, i, j)] = f"{g(new_weights[l - 1][i, j])}"
     steps.append(Step(
         f"Update: W ← W − η ∂E/∂W with η = {lr:g} (all gradients used the old weights)",
-        "new weights are on the edges; biases: b ← b − η δ",
+        "the edges show the new weights; biases: b ← b − η δ",
         edges=tuple(edge_text), node_text=dict(node_text), edge_text=dict(edge_text),
         values={"weights": new_weights,
                 "biases": [b - lr * deltas[l + 1] for l, b in enumerate(biases)]}))
