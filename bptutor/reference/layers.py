@@ -208,7 +208,11 @@ class SoftmaxCrossEntropy:
         return float(-np.sum(Y * log_S) / Z.shape[0])
 
     def backward(self):
-        """``dL/dZ = (softmax(Z) - Y) / N``, shape ``(N, C)`` (lesson 06: the Jacobian collapses)."""
+        """``dL/dZ = (softmax(Z) - Y) / N``, shape ``(N, C)``.
+
+        Seed 004, Example 4 gives the softmax Jacobian-vector product; chained with the
+        cross-entropy gradient ``-Y / (N S)`` it collapses to this (lesson 06).
+        """
         if self._cache is None:
             raise ValueError("SoftmaxCrossEntropy.backward called before forward(Z, Y)")
         S, Y = self._cache
