@@ -80,8 +80,11 @@ def test_same_student_name_gets_two_feedback_files(graded):
 def test_feedback_names_the_reason(graded):
     with open(os.path.join(graded["out"], "feedback", "loop_fn_a3.md"), encoding="utf-8") as fh:
         text = fh.read()
-    assert "timed out after 2 s" in text and "| `backprop` | 6 / 6 | passed |" in text
+    # 2 s of CPU time, or 1.5 * 2 + 3 s of wall clock when the machine is too busy to give it 2 s of CPU
+    assert ("timed out after 2 s of CPU time" in text or "timed out after 6 s (wall clock)" in text)
+    assert "| `backprop` | 6 / 6 | passed |" in text
     with open(os.path.join(graded["out"], "feedback", "loop_top_a3.md"), encoding="utf-8") as fh:
         text = fh.read()
     # the top-level loop is reported with the cell number Jupyter shows (markdown cells count)
-    assert "- cell 5: timeout -- timed out after 2 s" in text
+    assert ("- cell 5: timeout -- timed out after 2 s of CPU time" in text
+            or "- cell 5: timeout -- timed out after 6 s (wall clock)" in text)

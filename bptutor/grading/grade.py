@@ -20,9 +20,9 @@ import time
 from ..assignments import assignment as get_assignment
 from . import gradebook, pool, submissions, verdicts
 from .draws import new_seed
+from .limits import TOP_LEVEL_CELLS, wall_limit
 
-#: the top-level code of a notebook may take this many times the per-cell limit in all
-TOP_BUDGET_CELLS = 3
+
 DEFAULT_MEMORY_MB = 1024
 
 
@@ -41,8 +41,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--jobs", type=int, default=_cores(), metavar="N",
                         help="submissions graded at once (default: the number of cores, %(default)s)")
     parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                        help="time limit per function and per notebook cell "
-                             "(default: each function's limit in the registry)")
+                        help="CPU-time limit per function and per notebook cell; wall-clock time "
+                             "allowed is 1.5 times that plus 3 s (default: each function's limit in the registry)")
     parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
                         help="memory a submission may use on top of the grader's own (default %(default)s MB)")
 
@@ -75,10 +75,11 @@ class _ProgressBar:
 
 
 def _limits(the_assignment, timeout):
+    """CPU seconds per function and per cell; wall seconds for all top-level code and for everything."""
     q_limits = {q.name: float(timeout or q.time_limit) for q in the_assignment.questions}
     cell_limit = float(timeout or max(q_limits.values()))
-    top_budget = TOP_BUDGET_CELLS * cell_limit
-    deadline = top_budget + sum(q_limits.values()) + 10.0
+    top_budget = TOP_LEVEL_CELLS * wall_limit(cell_limit)
+    deadline = top_budget + sum(wall_limit(t) for t in q_limits.values()) + 10.0
     return q_limits, cell_limit, top_budget, deadline
 
 

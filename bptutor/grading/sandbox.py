@@ -35,6 +35,7 @@ import numpy as np
 
 from ..trials import Outcome, encode_outcome, run_trial, signature_problem
 from . import notebook_semantics, tripwires
+from .limits import wall_limit
 
 #: the longest error message kept from student code
 MAX_MESSAGE = 500
@@ -117,6 +118,10 @@ def _fork_retrying() -> int:
         except BlockingIOError:
             time.sleep(0.02)
     return _fork()
+
+
+def _timeout_reason(kind: str, reason: str, limit: float) -> str:
+    return f"timed out after {limit:g} s of CPU time" if kind == "timeout" else reason
 
 
 def _limit_cpu(seconds: float) -> None:
@@ -265,7 +270,8 @@ def run_cells(job: dict, ns: dict, log: _Log) -> None:
 
     A cell that only defines functions or imports runs in place. Any other cell
     runs in a forked child that becomes the lead once the cell finishes; if it
-    exits, crashes or overruns ``job["cell_limit"]``, this process (state from
+    exits, crashes or overruns ``job["cell_limit"]`` of CPU time (or its
+    :func:`~bptutor.grading.limits.wall_limit`), this process (state from
     before the cell) records why and goes on with the next cell.
     """
     cells = job["cells"]
@@ -293,16 +299,17 @@ def run_cells(job: dict, ns: dict, log: _Log) -> None:
             i += 1
             continue  # this process is the lead now
         _close(w)
-        limit = min(job["cell_limit"], left)
-        outcome = _wait_for_byte(r, limit)
+        wall = min(wall_limit(job["cell_limit"]), left)
+        outcome = _wait_for_byte(r, wall)
         _close(r)
         if outcome == "done":
             _exit(0)  # the child carries on with the state after the cell
         status = _stop(pid, outcome)
         if outcome == "timeout":
-            log(i, "timeout", f"timed out after {limit:g} s")
+            log(i, "timeout", f"timed out after {wall:g} s (wall clock)")
         else:
-            log(i, *describe_exit(status))
+            kind, reason = describe_exit(status)
+            log(i, kind, _timeout_reason(kind, reason, job["cell_limit"]))
         i += 1
 
 
@@ -398,7 +405,7 @@ def run_questions(job: dict, ns: dict, trials: dict) -> None:
         outcome = "done"
         while pending and outcome == "done":
             question = pending[0]
-            outcome = _wait_for_byte(r, question["time_limit"])
+            outcome = _wait_for_byte(r, wall_limit(question["time_limit"]))
             if outcome == "done":
                 pending.pop(0)
         _close(r)
@@ -408,12 +415,10 @@ def run_questions(job: dict, ns: dict, trials: dict) -> None:
         question = pending.pop(0)
         name, limit = question["name"], question["time_limit"]
         if outcome == "timeout":
-            _write_status(out_dir, name, "timeout", f"timed out after {limit:g} s")
+            _write_status(out_dir, name, "timeout", f"timed out after {wall_limit(limit):g} s (wall clock)")
         elif not os.path.exists(os.path.join(out_dir, f"q-{name}.status.json")):
             kind, reason = describe_exit(status)
-            if kind == "timeout":
-                reason = f"timed out after {limit:g} s of CPU time"
-            _write_status(out_dir, name, kind, reason)
+            _write_status(out_dir, name, kind, _timeout_reason(kind, reason, limit))
 
 
 def run_submission(job: dict, trials: dict, done_fd: int) -> None:
