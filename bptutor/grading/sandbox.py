@@ -8,8 +8,10 @@ One submission runs in a process tree forked from a warm worker
                            if the cell exits, crashes or loops, the previous process
                            (still holding the state before that cell) carries on
         ...
-          question process  -- one per graded function: runs its trials, writes plain
-                               numbers (JSON + .npz) to the job's ``out`` folder
+          question process  -- tries the graded functions one after another and writes
+                               plain numbers (JSON + .npz) to the job's ``out`` folder;
+                               if one exits, crashes or overruns, a fresh process forked
+                               from the state after the cells tries the rest
 
 Nothing here decides a score. Student code can forge the files written here, but
 only with numbers, which the trusted parent judges against the reference on
