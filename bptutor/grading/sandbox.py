@@ -59,7 +59,7 @@ def _short(text) -> str:
 
 def _describe_exception(exc: BaseException) -> str:
     if isinstance(exc, SystemExit):
-        return f"called sys.exit({exc.code!r})"
+        return f"SystemExit: sys.exit({exc.code!r}) was called"
     if isinstance(exc, tripwires.ReferenceCalled):
         return f"ReferenceCalled: {exc}"
     if isinstance(exc, MemoryError):
