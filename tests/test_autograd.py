@@ -179,3 +179,8 @@ def test_bad_input_gets_a_clear_error():
         Value(2.0) ** Value(3.0)
     with pytest.raises(TypeError, match="cannot combine a Value with str"):
         Value(1.0) + "2"
+    with pytest.raises(ValueError, match="non-integer power"):
+        Value(-8.0) ** 0.5
+    with pytest.raises(OverflowError, match="too large"):
+        Value(1000.0).exp()
+    assert (Value(-2.0) ** 3).data == -8.0  # integer powers of negative numbers are fine

@@ -60,6 +60,8 @@ class Value:
         if isinstance(k, Value) or not isinstance(k, (int, float)):
             raise TypeError(f"Value ** k needs a constant number k; got {type(k).__name__}. "
                             "For a variable exponent write (k * x.log()).exp().")
+        if self.data < 0 and not float(k).is_integer():
+            raise ValueError(f"{self.data!r} ** {k!r}: a negative number to a non-integer power is not real")
         out = Value(self.data ** k, (self,), f"**{k}")
 
         def _backward():  # d(a^k)/da = k a^(k-1)
@@ -68,6 +70,8 @@ class Value:
         return out
 
     def exp(self):
+        if self.data > 709.0:
+            raise OverflowError(f"exp({self.data!r}) is too large for a float (the limit is exp(709))")
         out = Value(math.exp(self.data), (self,), "exp")
 
         def _backward():  # d(e^a)/da = e^a, the node's own output
