@@ -165,3 +165,62 @@ def test_digit_browser_changes_the_picture_when_the_slider_moves(digits_model):
     assert np.array_equal(after, X[7].reshape(8, 8))
     with pytest.raises(ValueError, match="one row per image"):
         capstone.digit_browser(X, y[:3], probs)
+
+
+# ---------------------------------------------------------------- the lesson notebooks 07-09
+LESSONS_C = ("07_training_in_practice.ipynb", "08_autodiff.ipynb", "09_capstone.ipynb")
+
+
+def _lesson(name):
+    import json
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "lessons", name), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _source(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+@pytest.mark.parametrize("name", LESSONS_C)
+def test_lesson_is_executed_and_its_widgets_are_ignored_by_nbval(name):
+    nb = _lesson(name)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    first = _source(code[0])
+    assert "%matplotlib inline" in first and "import numpy as np" in first
+    assert "widgets" not in nb["metadata"], "clear the stored widget state"
+    widget_cells = 0
+    for cell in code:
+        assert cell["execution_count"], f"cell not executed: {_source(cell)[:60]!r}"
+        assert all(o["output_type"] != "error" for o in cell["outputs"])
+        if any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell["outputs"]):
+            widget_cells += 1
+            assert "nbval-ignore-output" in cell["metadata"].get("tags", []), _source(cell)[:60]
+        text = "".join(o.get("text", "") for o in cell["outputs"])
+        assert "0x" not in text and "<Figure" not in text  # no addresses, no figure reprs printed
+    assert widget_cells >= 1
+
+
+@pytest.mark.parametrize("name", LESSONS_C)
+def test_lesson_cites_seeds_and_links_its_exercises(name):
+    import re
+
+    from bptutor.assignments import ASSIGNMENTS
+
+    nb = _lesson(name)
+    text = "\n".join(_source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "**Seeds.**" in _source(nb["cells"][0])
+    assert len(set(re.findall(r"[Ss]eed (00[0-4])", text))) >= 2
+    links = set(re.findall(r"\(\.\./exercises/([a-z0-9_]+\.ipynb)\)", _source(nb["cells"][-1])))
+    assert links and links <= {a.notebook for a in ASSIGNMENTS.values()}
+    for a in ASSIGNMENTS.values():
+        if a.lesson == f"lessons/{name}":
+            assert a.notebook in links
+
+
+def test_capstone_asserts_the_graded_accuracy():
+    nb = _lesson("09_capstone.ipynb")
+    sources = [_source(c) for c in nb["cells"] if c["cell_type"] == "code"]
+    assert any("assert test_accuracy[-1] >= A6_ACCURACY" in s for s in sources)
