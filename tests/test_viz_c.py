@@ -198,7 +198,7 @@ def test_lesson_is_executed_and_its_widgets_are_ignored_by_nbval(name):
         if any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell["outputs"]):
             widget_cells += 1
             assert "nbval-ignore-output" in cell["metadata"].get("tags", []), _source(cell)[:60]
-        text = "".join(o.get("text", "") for o in cell["outputs"])
+        text = "".join(_source({"source": o.get("text", "")}) for o in cell["outputs"])
         assert "0x" not in text and "<Figure" not in text  # no addresses, no figure reprs printed
     assert widget_cells >= 1
 
