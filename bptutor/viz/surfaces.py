@@ -109,9 +109,12 @@ def plot_error_surface(X, t, w=None, path=None, kind: str = "contour", lim: floa
         ax.set_aspect("equal")
         if path is not None:
             path = np.asarray(path)
+            E_end = linear_neuron_error(path[-1], X, t)
             ax.plot(path[:, 0], path[:, 1], "o-", color="tab:red", ms=3, lw=1.2,
-                    label=f"{len(path) - 1} steps of gradient descent")
+                    label=f"{len(path) - 1} steps of gradient descent, E at the end {E_end:.3g}")
             ax.legend(fontsize=8, loc="upper right")
+        ax.set_xlim(-lim, lim)  # a diverging walk leaves the picture instead of shrinking it
+        ax.set_ylim(-lim, lim)
         if w is not None:
             w = np.asarray(w, dtype=np.float64)
             g = linear_neuron_gradient(w, X, t)
