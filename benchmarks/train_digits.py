@@ -14,10 +14,12 @@ Rows:
   per-neuron       bptutor.reference.backprop_per_neuron (pure Python loops); timed on a
                    subset of --neuron-batches mini-batches and scaled to a full epoch
   scikit-learn     MLPClassifier(solver="sgd", same shape, batch, lr, momentum=0)
-  PyTorch CPU      nn.Linear/Sigmoid/Linear + CrossEntropyLoss + optim.SGD, float64
-                   (only when torch is importable)
+  PyTorch CPU      nn.Linear/Sigmoid/Linear + CrossEntropyLoss + optim.SGD, float64,
+                   --torch-threads threads (only when torch is importable)
 
-ms/epoch is the median over --repeats runs of (wall time of the run / epochs).
+ms/epoch is the median over --repeats runs of (time of the run / epochs), both as wall
+time and as the main thread's CPU time; on a busy machine only the CPU-time ratios mean
+much (wall time then also counts the time other processes held the core).
 Run: ``python benchmarks/train_digits.py`` (about a minute on 2 cores).
 """
 from __future__ import annotations
@@ -184,6 +186,7 @@ def run_sklearn(Xtr, ytr, Xte, yte, args):
 
 def run_torch(Xtr, ytr, Xte, yte, args):
     import torch
+    torch.set_num_threads(args.torch_threads)
     torch.manual_seed(args.seed)
     X = torch.tensor(Xtr, dtype=torch.float64)
     y = torch.tensor(ytr, dtype=torch.long)
@@ -228,6 +231,9 @@ def main(argv=None):
                         help="runs of per-example, scikit-learn and PyTorch rows")
     parser.add_argument("--neuron-batches", type=int, default=3,
                         help="mini-batches timed through the per-neuron form")
+    parser.add_argument("--torch-threads", type=int, default=1,
+                        help="PyTorch intra-op threads (on a shared 2-core machine more threads "
+                             "mostly spin)")
     parser.add_argument("--skip", nargs="*", default=[],
                         choices=["per-neuron", "per-example", "sklearn", "torch"])
     args = parser.parse_args(argv)
