@@ -298,14 +298,15 @@ def main(argv=None):
     print("(vs matrix: ratio of wall times; CPU ms/ep: the main thread's CPU time)")
     print()
     f_wall, f_cpu = rows[1][1], rows[1][2]
-    print(f"matrix form / GEMM floor = {m_wall / f_wall:.2f} wall, {m_cpu / f_cpu:.2f} CPU (target <= 2)")
-    ok = min(m_wall / f_wall, m_cpu / f_cpu) <= 2.0 and matrix_acc >= 0.95
+    # the targets are judged on CPU time, which a busy machine distorts least
+    print(f"matrix form / GEMM floor = {m_cpu / f_cpu:.2f} CPU ({m_wall / f_wall:.2f} wall); target <= 2")
+    ok = m_cpu / f_cpu <= 2.0 and matrix_acc >= 0.95
     sk = [r for r in rows if r[0].startswith("scikit") and r[1] is not None]
     if sk:
-        print(f"scikit-learn / matrix form = {sk[0][1] / m_wall:.2f} wall, {sk[0][2] / m_cpu:.2f} CPU "
-              "(target >= 3)")
-        ok = ok and max(sk[0][1] / m_wall, sk[0][2] / m_cpu) >= 3.0
-    print(f"matrix form test accuracy = {matrix_acc:.3f} (target >= 0.95)")
+        print(f"scikit-learn / matrix form = {sk[0][2] / m_cpu:.2f} CPU ({sk[0][1] / m_wall:.2f} wall); "
+              "target >= 3")
+        ok = ok and sk[0][2] / m_cpu >= 3.0
+    print(f"matrix form test accuracy = {matrix_acc:.3f}; target >= 0.95")
     print("target met" if ok else "target NOT met")
     if hasattr(os, "getloadavg"):
         print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))

@@ -79,18 +79,34 @@ def _times_derivative_from_output(dA, A, tmp, name):
 
 
 class _Buffers:
-    """Preallocated arrays for one batch size ``N``, examples as columns."""
+    """Preallocated arrays for one batch size ``N``, examples as columns, and per-layer views.
 
-    def __init__(self, sizes, N):
-        # hidden activations with the formal input y_0 = 1 on top (seed 000, eq. 1); the output without
-        self.A = [np.empty((n + 1, N)) for n in sizes[1:-1]] + [np.empty((sizes[-1], N))]
-        for A in self.A[:-1]:
-            A[0] = 1.0
-        # Z(l) is written straight into the activation buffer (rows below the ones)
-        self.Z = [A[1:] for A in self.A[:-1]] + [self.A[-1]]
-        self.dA = [np.empty((n, N)) for n in sizes[1:]]
-        self.tmp = [np.empty((n, N)) for n in sizes[1:]]
+    ``layers[l]`` is the tuple ``(BT, W, Z, A, dA, tmp, GW, Gb)``: the block ``[b; W]``
+    transposed, ``W`` alone, the pre-activation buffer ``Z`` (overwritten by the
+    activation), the activation with its row of ones ``A`` (the output: no ones), the
+    gradient buffer ``dA`` (then ``dZ``), scratch ``tmp``, and the gradient views for
+    ``W`` and ``b``. Building the views once keeps them out of the per-batch loop.
+    """
+
+    def __init__(self, sizes, N, blocks, gblocks):
+        L = len(sizes) - 1
+        self.layers = []
+        for l in range(L):
+            n = sizes[l + 1]
+            if l < L - 1:
+                A = np.empty((n + 1, N))
+                A[0] = 1.0  # the formal input y_0 = 1 of the next layer (seed 000, eq. 1)
+                Z = A[1:]  # Z(l) is written straight into the rows below the ones
+            else:
+                A = Z = np.empty((n, N))
+            self.layers.append((blocks[l].T, blocks[l][1:], Z, A, np.empty((n, N)), np.empty((n, N)),
+                                gblocks[l][1:], gblocks[l][0]))
         self.row = np.empty(N)
+
+    @property
+    def output(self):
+        """The network's output ``(n_L, N)``."""
+        return self.layers[-1][3]
 
 
 class Prepared:
@@ -268,7 +284,7 @@ class MLP:
         if buf is None:
             if len(self._buffers) > 4:  # keep memory bounded when batch sizes vary
                 self._buffers.clear()
-            buf = self._buffers[N] = _Buffers(self.sizes, N)
+            buf = self._buffers[N] = _Buffers(self.sizes, N, self._blocks, self._gblocks)
         return buf
 
     def _forward_T(self, XT):
@@ -278,23 +294,30 @@ class MLP:
         to ``inf`` for ``z < -709``, which correctly gives 0.
         """
         buf = self._buf(XT.shape[1])
-        L = len(self._blocks)
+        layers = buf.layers
+        hidden = self.hidden
         A_prev = XT
-        for l in range(L):
-            Z = buf.Z[l]
-            np.dot(self._blocks[l].T, A_prev, out=Z)  # z_j = sum_{i>=0} y_i w_ij (seed 000, eq. 1)
-            if l < L - 1:
-                _apply_inplace(self.hidden, Z)  # y_j = f(s_j) (seed 000, eq. 2)
-            elif self.output == "softmax":
-                row = buf.row
-                np.maximum.reduce(Z, axis=0, out=row)  # shift each example by its largest logit
-                np.subtract(Z, row, out=Z)
+        for BT, _, Z, A, _, _, _, _ in layers[:-1]:
+            np.dot(BT, A_prev, out=Z)  # z_j = sum_{i>=0} y_i w_ij (seed 000, eq. 1)
+            if hidden == "sigmoid":  # y_j = f(s_j) (seed 000, eq. 2)
+                np.negative(Z, out=Z)
                 np.exp(Z, out=Z)
-                np.add.reduce(Z, axis=0, out=row)
-                np.divide(Z, row, out=Z)
+                np.add(Z, 1.0, out=Z)
+                np.reciprocal(Z, out=Z)
             else:
-                _apply_inplace(self.output, Z)
-            A_prev = buf.A[l]
+                _apply_inplace(hidden, Z)
+            A_prev = A
+        BT, _, Z, _, _, _, _, _ = layers[-1]
+        np.dot(BT, A_prev, out=Z)
+        if self.output == "softmax":
+            row = buf.row
+            np.maximum.reduce(Z, axis=0, out=row)  # shift each example by its largest logit
+            np.subtract(Z, row, out=Z)
+            np.exp(Z, out=Z)
+            np.add.reduce(Z, axis=0, out=row)
+            np.divide(Z, row, out=Z)
+        else:
+            _apply_inplace(self.output, Z)
         return buf
 
     def _backward_T(self, XT, TT, lam, scale):
@@ -302,26 +325,25 @@ class MLP:
 
         Same calling convention as :meth:`_forward_T`; ``TT`` ``(n_L, N)``.
         """
-        buf = self._forward_T(XT)
+        layers = self._forward_T(XT).layers
         N = XT.shape[1]
-        L = len(self._blocks)
-        O = buf.A[L - 1]
-        dZ = buf.dA[L - 1]
+        _, _, O, _, dZ, tmp, _, _ = layers[-1]
         np.subtract(O, TT, out=dZ)  # N dE/dZ(L): o - t (squared error), S - Y (softmax + CE)
         np.multiply(dZ, scale / N, out=dZ)  # the batch mean (seed 000, eq. 6)
         if self.output == "sigmoid":
-            _times_derivative_from_output(dZ, O, buf.tmp[L - 1], "sigmoid")  # seed 000, eq. (23)
-        for l in range(L - 1, -1, -1):
-            A_prev = XT if l == 0 else buf.A[l - 1]
-            G = self._gblocks[l]
-            np.dot(A_prev[1:], dZ.T, out=G[1:])  # dW = A^T dZ (seed 004, Example 3)
-            np.add.reduce(dZ, axis=1, out=G[0])  # db = sum over the examples (the input y_0 = 1)
+            _times_derivative_from_output(dZ, O, tmp, "sigmoid")  # seed 000, eq. (23)
+        hidden = self.hidden
+        for l in range(len(layers) - 1, -1, -1):
+            _, W, _, _, _, _, GW, Gb = layers[l]
+            A_prev = XT if l == 0 else layers[l - 1][3]
+            np.dot(A_prev[1:], dZ.T, out=GW)  # dW = A^T dZ (seed 004, Example 3)
+            np.add.reduce(dZ, axis=1, out=Gb)  # db = sum over the examples (the input y_0 = 1)
             if lam:
-                G[1:] += (scale * lam / N) * self._blocks[l][1:]  # seed 002: + lam Theta / m
+                GW += (scale * lam / N) * W  # seed 002: + lam Theta / m
             if l > 0:
-                dA = buf.dA[l - 1]
-                np.dot(self._blocks[l][1:], dZ, out=dA)  # dA = dZ W^T (seed 004, Example 2; eq. 34's sum)
-                dZ = _times_derivative_from_output(dA, buf.Z[l - 1], buf.tmp[l - 1], self.hidden)
+                _, _, A, _, dA, tmp, _, _ = layers[l - 1]
+                np.dot(W, dZ, out=dA)  # dA = dZ W^T (seed 004, Example 2; eq. 34's sum)
+                dZ = _times_derivative_from_output(dA, A, tmp, hidden)  # seed 004, Example 1
         return self._grads
 
     def step(self, XT, TT, lr, lam=0.0):
@@ -335,7 +357,7 @@ class MLP:
     def loss_prepared(self, data, lam=0.0):
         """The loss of :meth:`loss_and_grads` on a :class:`Prepared` data set."""
         with np.errstate(over="ignore"):
-            O = self._forward_T(data.XT).A[-1]
+            O = self._forward_T(data.XT).output
         N = data.N
         if self.output == "softmax":
             loss = -np.sum(data.TT * np.log(np.maximum(O, 1e-300))) / N
@@ -349,7 +371,7 @@ class MLP:
     def predict_prepared(self, data):
         """Predicted labels ``(N,)`` for a :class:`Prepared` data set (see :meth:`predict`)."""
         with np.errstate(over="ignore"):
-            O = self._forward_T(data.XT).A[-1]
+            O = self._forward_T(data.XT).output
         if O.shape[0] == 1:
             return (O[0] > 0.5).astype(np.int64)
         return np.argmax(O, axis=0)
@@ -370,7 +392,7 @@ class MLP:
             return self.forward(X[None, :])[0]
         data = self.prepare(X)
         with np.errstate(over="ignore"):
-            return self._forward_T(data.XT).A[-1].T.copy()
+            return self._forward_T(data.XT).output.T.copy()
 
     def loss_and_grads(self, X, T, lam=0.0):
         """``(loss, grads_W, grads_b)`` on the batch ``X`` ``(N, n_0)``, ``T`` ``(N, n_L)``.
