@@ -280,7 +280,8 @@ def main(argv=None):
     if "torch" not in args.skip:
         try:
             import torch
-            name, note = f"PyTorch {torch.__version__} CPU", f"{torch.get_num_threads()} threads, float64"
+            name = f"PyTorch {torch.__version__} CPU"
+            note = f"{args.torch_threads} thread{'s' if args.torch_threads > 1 else ''}, float64"
         except ImportError:
             name, note = "PyTorch CPU", ""
         add_row(name, lambda: run_torch(Xtr, ytr, Xte, yte, args), args.slow_repeats, note)
