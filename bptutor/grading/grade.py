@@ -89,13 +89,82 @@ def _record_for_invalid(sub) -> dict:
     return {"assignment": sub.assignment, "error": sub.error, "questions": questions, "problems": []}
 
 
-def run(args) -> int:
+def _check(args) -> str | None:
+    """What is wrong with the options, or ``None``."""
     if args.jobs < 1:
-        return _fail(f"--jobs must be at least 1, got {args.jobs}")
+        return f"--jobs must be at least 1, got {args.jobs}"
     if args.timeout is not None and not args.timeout > 0:
-        return _fail(f"--timeout must be a positive number of seconds, got {args.timeout}")
+        return f"--timeout must be a positive number of seconds, got {args.timeout}"
     if args.memory < 64:
-        return _fail(f"--memory must be at least 64 MB, got {args.memory}")
+        return f"--memory must be at least 64 MB, got {args.memory}"
+    return None
+
+
+def _plan(subs, progress, args, scratch):
+    """``(records, jobs, reused)``: rows already known (invalid or graded earlier) and jobs to run."""
+    records, jobs, reused = {}, [], 0
+    for sub in subs:
+        if sub.error:
+            records[sub.path] = _record_for_invalid(sub)
+            continue
+        key = progress.key(sub.digest, sub.assignment)
+        earlier = progress.get(key)
+        if earlier is not None:
+            records[sub.path] = earlier
+            reused += 1
+            continue
+        q_limits, cell_limit, top_budget, deadline = _limits(get_assignment(sub.assignment), args.timeout)
+        job_dir = os.path.join(scratch, f"job{len(jobs)}")
+        os.mkdir(job_dir, 0o700)
+        jobs.append({"id": str(len(jobs)), "assignment": sub.assignment, "seed": new_seed(),
+                     "cells": sub.cells, "cell_limit": cell_limit, "top_budget": top_budget,
+                     "question_limits": q_limits, "memory_bytes": args.memory * 2**20,
+                     "dir": job_dir, "deadline": deadline, "_sub": sub, "_key": key})
+    return records, jobs, reused
+
+
+def _record_from_reply(job, reply) -> tuple[dict, bool]:
+    """Judge what a worker's sandbox wrote: ``(record, keep)``; ``keep`` is False when the
+    grader itself failed (that notebook is graded again on the next run)."""
+    sub = job["_sub"]
+    reply = dict(reply, deadline=job["deadline"])
+    out = os.path.join(job["dir"], "out")
+    record = {"assignment": sub.assignment, "error": "",
+              "questions": verdicts.judge_job(get_assignment(sub.assignment), job["seed"], out, reply),
+              "problems": verdicts.read_cell_log(out, sub.positions)}
+    keep = True
+    if reply.get("worker_error"):
+        record["error"], keep = f"the grader could not run this notebook: {reply['worker_error']}", False
+    elif reply.get("deadline_hit"):
+        record["error"] = f"timed out: the notebook did not finish within {job['deadline']:g} s"
+    elif reply.get("worker_died"):
+        record["error"], keep = ("the grader's worker running this notebook died; run the same command "
+                                 "again to grade it (finished notebooks are not graded again)"), False
+    try:
+        note = verdicts.read_capped(os.path.join(out, "sandbox-error.txt"), verdicts.MAX_NOTE_BYTES)
+        record["error"], keep = f"the sandbox failed: {note.decode('utf-8', 'replace')[:500]}", False
+    except (OSError, ValueError):
+        pass
+    return record, keep
+
+
+def _rows(subs, records) -> list:
+    rows = []
+    for sub in subs:
+        rec = records[sub.path]
+        questions = rec["questions"]
+        rows.append({"submission": sub.display, "assignment": rec["assignment"],
+                     "score": sum(q["score"] for q in questions),
+                     "max_score": sum(q["max_score"] for q in questions),
+                     "error": rec["error"] or (f"note: {sub.note}" if sub.note else None),
+                     "questions": questions, "_path": sub.path, "_student": sub.student})
+    return rows
+
+
+def run(args) -> int:
+    problem = _check(args)
+    if problem:
+        return _fail(problem)
     files, problems = submissions.collect(args.paths)
     for p in problems:
         print(f"bptutor grade: warning: {p}", file=sys.stderr)
@@ -113,89 +182,42 @@ def run(args) -> int:
 
     started = time.monotonic()
     subs = [submissions.read(f) for f in files]
-    records, jobs = {}, []
-    reused = 0
     scratch = tempfile.mkdtemp(prefix="bptutor-grade-")
     os.chmod(scratch, 0o711)  # sandboxes reach their own job folder, cannot list the others
     try:
-        for sub in subs:
-            key = progress.key(sub.digest, sub.assignment) if sub.digest else None
-            if sub.error:
-                records[sub.path] = _record_for_invalid(sub)
-                continue
-            earlier = progress.get(key)
-            if earlier is not None:
-                records[sub.path] = earlier
-                reused += 1
-                continue
-            the_assignment = get_assignment(sub.assignment)
-            q_limits, cell_limit, top_budget, deadline = _limits(the_assignment, args.timeout)
-            job_dir = os.path.join(scratch, f"job{len(jobs)}")
-            os.mkdir(job_dir, 0o700)
-            jobs.append({"id": str(len(jobs)), "assignment": sub.assignment, "seed": new_seed(),
-                         "cells": sub.cells, "cell_limit": cell_limit, "top_budget": top_budget,
-                         "question_limits": q_limits, "memory_bytes": args.memory * 2**20,
-                         "dir": job_dir, "deadline": deadline, "_sub": sub, "_key": key})
+        records, jobs, reused = _plan(subs, progress, args, scratch)
         bar = _ProgressBar(len(subs))
         for _ in range(len(subs) - len(jobs)):
             bar.step()
+        by_id = {j["id"]: j for j in jobs}
 
-        def on_reply(job, reply):
-            sub = job["_sub"]
-            the_assignment = get_assignment(sub.assignment)
-            reply = dict(reply, deadline=job["deadline"])
-            out = os.path.join(job["dir"], "out")
-            record = {"assignment": sub.assignment, "error": "",
-                      "questions": verdicts.judge_job(the_assignment, job["seed"], out, reply),
-                      "problems": verdicts.read_cell_log(out, sub.positions)}
-            if reply.get("worker_error"):
-                record["error"] = f"the grader could not run this notebook: {reply['worker_error']}"
-            elif reply.get("deadline_hit"):
-                record["error"] = f"timed out: the notebook did not finish within {job['deadline']:g} s"
-            elif reply.get("worker_died"):
-                record["error"] = ("the grader's worker running this notebook died; run the same command "
-                                   "again to grade it (finished notebooks are not graded again)")
-            try:
-                note = verdicts.read_capped(os.path.join(out, "sandbox-error.txt"), verdicts.MAX_NOTE_BYTES)
-                record["error"] = f"the sandbox failed: {note.decode('utf-8', 'replace')[:500]}"
-            except (OSError, ValueError):
-                pass
-            records[sub.path] = record
-            if not record["error"].startswith("the grader") and not reply.get("worker_died"):
+        def on_reply(wire_job, reply):
+            job = by_id[wire_job["id"]]
+            record, keep = _record_from_reply(job, reply)
+            records[job["_sub"].path] = record
+            if keep:
                 progress.put(job["_key"], record)
             shutil.rmtree(job["dir"], ignore_errors=True)
-            bar.step(sub.display)
+            bar.step(job["_sub"].display)
 
-        wire = [{k: v for k, v in j.items() if not k.startswith("_")} for j in jobs]
-        by_id = {j["id"]: j for j in jobs}
         try:
-            pool.run(wire, args.jobs, lambda w, reply: on_reply(by_id[w["id"]], reply))
+            pool.run([{k: v for k, v in j.items() if not k.startswith("_")} for j in jobs], args.jobs, on_reply)
         except pool.WorkerFailed as exc:
             bar.close()
             return _fail(str(exc))
         except KeyboardInterrupt:
             bar.close()
-            print(f"bptutor grade: interrupted; {len(records)} notebooks are graded and kept -- run the same "
-                  f"command again to grade the rest", file=sys.stderr)
+            print("bptutor grade: interrupted; the notebooks graded so far are kept -- run the same "
+                  "command again to grade the rest", file=sys.stderr)
             return 130
         bar.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    rows = []
-    for sub in subs:
-        rec = records[sub.path]
-        questions = rec["questions"]
-        error = rec["error"] or (f"note: {sub.note}" if sub.note else None)
-        rows.append({"submission": sub.display, "assignment": rec["assignment"],
-                     "score": sum(q["score"] for q in questions),
-                     "max_score": sum(q["max_score"] for q in questions),
-                     "error": error, "questions": questions,
-                     "_path": sub.path, "_student": sub.student})
     names = submissions.unique_names(subs)
-    gradebook.write_all(out_dir, rows, names, {s.path: records[s.path].get("problems", []) for s in subs})
-    elapsed = time.monotonic() - started
+    gradebook.write_all(out_dir, _rows(subs, records), names,
+                        {s.path: records[s.path].get("problems", []) for s in subs})
     invalid = sum(1 for s in subs if s.error)
-    print(f"graded {len(subs)} notebooks in {elapsed:.1f} s ({len(jobs)} run, {reused} reused from an "
-          f"earlier run, {invalid} invalid) -> {os.path.join(args.out, 'gradebook.csv')}")
+    print(f"graded {len(subs)} notebooks in {time.monotonic() - started:.1f} s ({len(jobs)} run, {reused} "
+          f"reused from an earlier run, {invalid} invalid) -> {os.path.join(args.out, 'gradebook.csv')}")
     return 0
