@@ -231,8 +231,9 @@ def cases(out_dir: str, scratch: str) -> list:
                  "import os, time\npid = os.fork()\nif pid == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
                  f"        open({daemon_pid!r}, 'w').write(str(os.getpid()))\n        time.sleep(600)\n"
                  "    os._exit(0)\nos.waitpid(pid, 0)\ntime.sleep(0.2)",
-                 tail=["import os\ndef hidden_delta(delta_next, W_next, a):\n    while True:\n"
-                       "        try:\n            os.fork()\n        except OSError:\n            pass"]))},
+                 tail=["import os, time\ndef hidden_delta(delta_next, W_next, a):\n    while True:\n"
+                       "        try:\n            os.fork()\n        except OSError:\n"
+                       "            time.sleep(0.01)  # at the process limit (a gentle bomb: the machine is shared)"]))},
              {"hidden_delta": 0, "backprop": 6}, pidfile=daemon_pid),
         Case("a6-constant", "a6: predict answers 0 for every digit",
              {"lazy_a6.ipynb": notebook([IMPORTS, "def train_mlp(X, y, seed=0):\n"
