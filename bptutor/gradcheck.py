@@ -93,6 +93,18 @@ def relative_error(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8)))
 
 
+def agree(label, a, b, tol=1e-8):
+    """Print whether ``a`` and ``b`` agree: ``relative_error(a, b) < tol``.
+
+    The lessons use it after every "compute both sides" step. It prints the
+    verdict against the tolerance, not the error's last digits, because those
+    differ between machines (and the lessons' stored outputs must not).
+    """
+    err = relative_error(a, b)
+    ok = err < tol
+    print(f"{label}: {'agree' if ok else 'DIFFER'} (relative error {'<' if ok else '>='} {tol:g})")
+
+
 @dataclass
 class GradCheckResult:
     """Outcome of comparing an analytic gradient with a numerical one.

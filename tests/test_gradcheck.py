@@ -160,3 +160,15 @@ def test_bad_arguments_are_explained():
         gc.numerical_gradient(3.0, np.ones(2))
     with pytest.raises(ValueError, match="eps"):
         gc.numerical_gradient(np.sum, np.ones(2), eps=0.0)
+
+
+def test_agree_prints_the_verdict_not_the_digits(capsys):
+    from bptutor.gradcheck import agree
+
+    a = np.array([1.0, 2.0, 3.0])
+    assert agree("same", a, a + 1e-12) is None
+    agree("off", a, a * 1.001, tol=1e-6)
+    assert capsys.readouterr().out.splitlines() == [
+        "same: agree (relative error < 1e-08)",
+        "off: DIFFER (relative error >= 1e-06)",
+    ]
