@@ -11,7 +11,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.bptutor-installed
 JOBS   ?= 2
 
-.PHONY: setup lab test test-unit test-notebooks test-browser release bench clean
+.PHONY: setup lab test test-browser release bench clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,8 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. lessons/
 
+# Two pytest workers on two cores: one BLAS thread each, or they fight over the cores.
+test: export OPENBLAS_NUM_THREADS = 1
 test: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
