@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from lab_page import (NotebookRunError, PROMPT_DONE, cell_reports, move_first_slider,
+from lab_page import (CELLS, NotebookRunError, PROMPT_DONE, cell_reports, move_first_slider,
                       open_notebook, run_all_cells, wait_for_kernel_idle,
                       wait_until_run_finishes, widget_failures)
 from lab_server import LabServer, copy_notebooks
@@ -193,6 +193,9 @@ def check_sliders(page, notebook_name, served, reports):
         if not changed:
             unchanged.append(index)
     assert not unchanged, f"moving the slider did not change the output of cell(s) {unchanged}"
+    if slider_cells:  # the screenshot shows the first widget cell from its top
+        page.locator(CELLS).nth(slider_cells[0]).evaluate(
+            "(cell) => cell.scrollIntoView({block: 'start'})")
     return len(slider_cells)
 
 
