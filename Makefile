@@ -1,5 +1,5 @@
 # bptutor -- one entry point for students, instructors and maintainers.
-#   make lab           set up .venv (first time only) and start JupyterLab on lessons/
+#   make lab           set up .venv (first time only) and start JupyterLab at lesson 00
 #   make test          set up .venv and run the whole test suite (pytest + nbval)
 #   make test-browser  run every lesson in headless Chromium (needs /usr/bin/chromium)
 #   make release       regenerate exercises/ from solutions/
@@ -22,8 +22,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,browser]'
 	touch $(STAMP)
 
+# Jupyter refuses to run as root unless told (containers and CI machines often are root).
+ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_ARGS ?=
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. lessons/
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/lessons/00_chain_rule.ipynb \
+	    $(ROOT_FLAG) $(LAB_ARGS)
 
 # Two pytest workers on two cores: one BLAS thread each, or they fight over the cores.
 test: export OPENBLAS_NUM_THREADS = 1
