@@ -34,10 +34,10 @@ lab: $(STAMP)
 test: export OPENBLAS_NUM_THREADS = 1
 test: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
-	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	    --nbval --nbval-current-env --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	    tests lessons solutions
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
-	    --nbval-lax --nbval-current-env exercises
+	    --nbval-lax --nbval-current-env --nbval-cell-timeout=300 exercises
 
 # BPTUTOR_BROWSER=1 opts in to tests/browser (never collected by `make test`); the browser is
 # /usr/bin/chromium unless BPTUTOR_CHROMIUM names another; screenshots go to artifacts/screenshots/.
