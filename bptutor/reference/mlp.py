@@ -20,9 +20,9 @@ bias as seed 000 does (eq. 1): the weight ``w_0j`` of a formal input fixed at 1.
 Each layer's parameters are one block ``[b; W]`` of shape ``(n_{l-1} + 1, n_l)``
 (``biases[l]`` is its row 0, ``weights[l]`` the rows below -- views, not copies), and
 each layer's input carries a row of ones on top. Then one matrix product gives
-``Z^T = [b; W]^T [1; A^T]`` with the bias included, one gives ``[db; dW]`` at once,
-every parameter lives in one flat array so an SGD step is a single subtraction,
-and the softmax reduces along contiguous rows. A training loop validates its data
+``Z^T = [b; W]^T [1; A^T]`` with the bias included, ``dW`` and ``db`` land in one
+gradient block ``[db; dW]``, every parameter lives in one flat array so an SGD step
+is a single subtraction, and the softmax reduces along contiguous rows. A training loop validates its data
 once (:meth:`MLP.prepare`) and then calls :meth:`MLP.step` batch after batch, as
 :func:`bptutor.reference.sgd.train` does.
 """
