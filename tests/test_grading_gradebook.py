@@ -222,14 +222,23 @@ def _gone(pid, wait=10.0) -> bool:
     return False
 
 
-def test_killing_the_grader_takes_running_submissions_down(tmp_path):
+def _sleeper_submission(tmp_path):
+    """A submission that writes its pid to a file the test can read, then sleeps for 10 minutes.
+
+    Returns ``(subs, out, pidfile)``: the submissions folder, the grader's out folder, the pid file.
+    """
     subs, out, scratch = str(tmp_path / "subs"), str(tmp_path / "out"), tmp_path / "scratch"
     scratch.mkdir()
-    os.chmod(scratch, 0o777)
+    os.chmod(scratch, 0o777)  # the sandbox runs under its own uid
     os.chmod(tmp_path, 0o755)
     pidfile = str(scratch / "sleeper.pid")
     _write(subs, "a_a3.ipynb", notebook(honest_a3(
         f"import os, time\nopen({pidfile!r}, 'w').write(str(os.getpid()))\ntime.sleep(600)")))
+    return subs, out, pidfile
+
+
+def test_killing_the_grader_takes_running_submissions_down(tmp_path):
+    subs, out, pidfile = _sleeper_submission(tmp_path)
     proc = subprocess.Popen([BIN, "grade", subs, "--out", out, "--jobs", "1", "--timeout", "60"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     end = time.monotonic() + 60
@@ -252,13 +261,7 @@ def _workers_of(pid):
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="cleaning up after a dead worker needs the sandbox uid")
 def test_a_worker_that_dies_costs_only_its_submission(tmp_path):
-    subs, out, scratch = str(tmp_path / "subs"), str(tmp_path / "out"), tmp_path / "scratch"
-    scratch.mkdir()
-    os.chmod(scratch, 0o777)
-    os.chmod(tmp_path, 0o755)
-    pidfile = str(scratch / "sleeper.pid")
-    _write(subs, "a_a3.ipynb", notebook(honest_a3(
-        f"import os, time\nopen({pidfile!r}, 'w').write(str(os.getpid()))\ntime.sleep(600)")))
+    subs, out, pidfile = _sleeper_submission(tmp_path)
     _write(subs, "b_a3.ipynb", notebook(honest_a3()))
     proc = subprocess.Popen([BIN, "grade", subs, "--out", out, "--jobs", "1", "--timeout", "60"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
