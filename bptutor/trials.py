@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-import json
 import warnings
 from dataclasses import asdict, dataclass, field
 
@@ -263,6 +262,3 @@ def decode_outcome(data: dict, arrays) -> Outcome:
     except Exception as exc:  # noqa: BLE001
         return Outcome("error", error=f"the result could not be read back ({type(exc).__name__})")
 
-
-def dumps(obj) -> str:
-    return json.dumps(obj, allow_nan=False)

@@ -33,7 +33,7 @@ from .chain_rule import f, grad_f
 from .losses import (binary_cross_entropy, cross_entropy, one_hot, softmax, softmax_backward,
                      softmax_cross_entropy, softmax_cross_entropy_backward, squared_error)
 from .matrix import dense_backward, dense_forward, mlp_loss_and_grads, sigmoid_backward
-from .training import init_weights, train_mlp
+from .training import train_mlp
 from .init import (init_layer, init_network, scaled_normal, uniform_seed000, uniform_sqrt,
                    zeros)
 from .layers import (Dense, Layer, ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy, SquaredError,

@@ -24,14 +24,6 @@ def squared_error(o, t):
     return float(0.5 * np.sum(e * e) / o.shape[0])  # eq. (6)
 
 
-def squared_error_grad(o, t):
-    """``dE/do`` for :func:`squared_error`: ``o - t`` (divided by N for a batch)."""
-    o = as_float_array("o", o, (1, 2))
-    t = as_float_array("t", t, (1, 2))
-    same_shape("o", o, "t", t)
-    return (o - t) if o.ndim == 1 else (o - t) / o.shape[0]
-
-
 def binary_cross_entropy(p, y):
     """``-mean(y log p + (1 - y) log(1 - p))`` for probabilities ``p`` (seed 004's two-layer net).
 

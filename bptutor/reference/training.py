@@ -1,6 +1,6 @@
 """Training a multilayer perceptron on digits (assignment a6, lesson 09).
 
-A 64-H-10 network: sigmoid hidden layer, softmax output with cross-entropy,
+A 64-H-10 network: tanh hidden layer, softmax output with cross-entropy,
 mini-batch SGD in matrix form -- :class:`~bptutor.reference.mlp.MLP` trained by
 :func:`~bptutor.reference.sgd.train` (seed 004's two-layer net with a softmax head).
 """
@@ -9,18 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._shapes import as_float_array
-from .init import uniform_sqrt
 from .mlp import MLP
 from .sgd import train
-
-
-def init_weights(n_in, n_out, rng):
-    """Uniform in ``[-1/sqrt(n_in+1), 1/sqrt(n_in+1)]``, shape ``(n_in, n_out)``.
-
-    The square-root reading of seed 000's fan-in rule (step 1, +1 for the bias);
-    see :mod:`bptutor.reference.init` for the other rules.
-    """
-    return uniform_sqrt(n_in, n_out, rng)[0]
 
 
 #: learning rate and number of epochs of each phase of :func:`train_mlp`
