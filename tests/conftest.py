@@ -1,7 +1,10 @@
-"""Shared pytest configuration. Test-specific fixtures live in their own test files."""
-import os
-import sys
+"""Shared pytest configuration for the whole suite.
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+The import paths (the checkout and ``tests/`` for the shared ``helpers`` package) are set
+once in ``pyproject.toml`` (``[tool.pytest.ini_options] pythonpath``); the Agg backend is
+chosen here, before any test imports pyplot. (nbval's kernels are separate processes and
+keep their inline backend.)
+"""
+import matplotlib
+
+matplotlib.use("Agg")

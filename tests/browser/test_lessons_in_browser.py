@@ -26,15 +26,22 @@ Run with ``make test-browser``. Environment:
 import json
 import os
 import re
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-
-from lab_page import (CELLS, NotebookRunError, PROMPT_DONE, cell_reports, move_first_slider,
-                      open_notebook, run_all_cells, wait_for_kernel_idle,
-                      wait_until_run_finishes, widget_failures)
+from lab_page import (
+    CELLS,
+    PROMPT_DONE,
+    NotebookRunError,
+    cell_reports,
+    move_first_slider,
+    open_notebook,
+    run_all_cells,
+    wait_for_kernel_idle,
+    wait_until_run_finishes,
+    widget_failures,
+)
 from lab_server import LabServer, copy_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,9 @@ import os
 import re
 
 import pytest
+from helpers.paths import ROOT as REPO
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = str(REPO)
 
 try:
     import tomllib

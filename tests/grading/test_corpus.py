@@ -1,6 +1,6 @@
 """The adversarial corpus, graded in one batch: every case must produce its expected row.
 
-One ``bptutor grade --timeout 2`` run over all of ``tests/grading_corpus`` (loops,
+One ``bptutor grade --timeout 2`` run over all of ``tests/helpers/grading_corpus`` (loops,
 memory bombs, exits, crashes, monkeypatching, forged output and gradebooks,
 reference calls, wrong signatures and types, mutation, broken files, shared
 names, fork bombs); then one test per case, so a failure names the case.
@@ -12,11 +12,8 @@ import os
 import sys
 
 import pytest
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import grading_corpus  # noqa: E402
-from report_grading_corpus import grade_corpus, judge_case  # noqa: E402
+from helpers import grading_corpus
+from helpers.corpus_run import grade_corpus, judge_case
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the grader's sandbox needs Linux")
 

@@ -11,25 +11,23 @@ import sys
 import time
 
 import pytest
+from helpers.grading_corpus import (  # noqa: E402
+    BACKPROP,
+    HIDDEN_DELTA,
+    IMPORTS,
+    SOFTMAX_FUNCS,
+    WRONG_HIDDEN_DELTA,
+    honest_a3,
+    notebook,
+)
+from helpers.notebooks import write_notebook as _write
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from grading_corpus import (BACKPROP, HIDDEN_DELTA, IMPORTS, SOFTMAX_FUNCS, WRONG_HIDDEN_DELTA,  # noqa: E402
-                            honest_a3, notebook)
 from bptutor.assignments import ASSIGNMENTS  # noqa: E402
 from bptutor.cli import main as bptutor  # noqa: E402
 from bptutor.grading import grade as grade_module  # noqa: E402
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the grader's sandbox needs Linux")
 BIN = os.path.join(os.path.dirname(sys.executable), "bptutor")
-
-
-def _write(folder, name, nb):
-    path = os.path.join(folder, name)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w" if isinstance(nb, (dict, str)) else "wb") as fh:
-        fh.write(json.dumps(nb) if isinstance(nb, dict) else nb)
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,9 @@ import time
 import urllib.request
 
 import pytest
+from helpers.paths import ROOT as REPO
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = str(REPO)
 
 
 def _free_port():

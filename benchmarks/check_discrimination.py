@@ -1,11 +1,11 @@
 """Print how well the student checks discriminate, and how fast the judge is.
 
-Every wrong implementation of ``tests/wrong_implementations.py`` goes through its
+Every wrong implementation of ``tests/helpers/wrong_implementations.py`` goes through its
 check; the script counts rejections and correctly named mistakes. ``--seeds N``
 repeats the corpus (without the slow a6 trials) over N fresh draws and lists
 the draws on which an implementation slipped through or was named differently.
 
-Run: ``.venv/bin/python tests/report_check_discrimination.py [-v] [--seeds N] [--timing]``
+Run: ``.venv/bin/python benchmarks/check_discrimination.py [-v] [--seeds N] [--timing]``
 """
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ from collections import Counter
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path[:0] = [ROOT, os.path.join(ROOT, "tests")]  # a script: the test helpers are not installed
 
 from bptutor import assignments, reference  # noqa: E402
 from bptutor.check import judge, run_check  # noqa: E402
 from bptutor.trials import run_trial  # noqa: E402
-from wrong_implementations import WRONG  # noqa: E402
+from helpers.wrong_implementations import WRONG  # noqa: E402
 
 
 def corpus_once(seed, verbose):

@@ -16,6 +16,8 @@ import json
 import os
 from dataclasses import dataclass, field
 
+from helpers.notebooks import notebook, write_notebook
+
 HIDDEN_DELTA = '''
 def hidden_delta(delta_next, W_next, a):
     return (delta_next @ W_next.T) * a * (1 - a)
@@ -56,21 +58,6 @@ IMPORTS = "import numpy as np\nfrom bptutor import check"
 WRONG_HIDDEN_DELTA = "def hidden_delta(delta_next, W_next, a):\n    return delta_next @ W_next.T"
 WRONG_BACKPROP = ("def backprop(x, t, weights, biases):\n"
                   "    return [np.zeros_like(W) for W in weights], [np.zeros_like(b) for b in biases]")
-
-
-def notebook(cells, assignment="a3", nbformat=4) -> dict:
-    """A minimal nbformat-4 notebook: markdown for strings starting with '#', code otherwise."""
-    out = []
-    for src in cells:
-        if src.startswith("# "):
-            out.append({"cell_type": "markdown", "metadata": {}, "source": src})
-        else:
-            out.append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-                        "source": src})
-    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
-    if assignment is not None:
-        meta["bptutor"] = {"assignment": assignment}
-    return {"cells": out, "metadata": meta, "nbformat": nbformat, "nbformat_minor": 5}
 
 
 def honest_a3(*extra_before_backprop, tail=()):
@@ -257,15 +244,7 @@ def cases(out_dir: str, scratch: str) -> list:
 
 def write(case: Case, folder: str) -> list:
     """Write a case's files under ``folder``; return their paths."""
-    paths = []
-    for rel, content in case.files.items():
-        path = os.path.join(folder, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        data = content if isinstance(content, bytes) else json.dumps(content, indent=1).encode()
-        with open(path, "wb") as fh:
-            fh.write(data)
-        paths.append(path)
-    return paths
+    return [write_notebook(folder, rel, content) for rel, content in case.files.items()]
 
 
 def expected_rows(case: Case, folder: str) -> dict:

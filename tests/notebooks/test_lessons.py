@@ -6,13 +6,13 @@ what nbval cannot: that the stored notebooks are the ones a reader should get.
 """
 import json
 import re
-from pathlib import Path
 
 import pytest
+from helpers.paths import ROOT
 
 from bptutor.assignments import ASSIGNMENTS
 
-LESSONS_DIR = Path(__file__).resolve().parent.parent / "lessons"
+LESSONS_DIR = ROOT / "lessons"
 #: COURSE.md's syllabus, in order
 LESSONS = (
     "00_chain_rule.ipynb", "01_gradient_checking.ipynb", "02_one_neuron.ipynb",

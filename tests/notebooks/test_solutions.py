@@ -8,14 +8,13 @@ from __future__ import annotations
 import ast
 import json
 import re
-from pathlib import Path
 
 import pytest
+from helpers.paths import ROOT
 
 from bptutor import check
 from bptutor.assignments import A6_ACCURACY, ASSIGNMENTS
 
-ROOT = Path(__file__).resolve().parents[1]
 IDS = list(ASSIGNMENTS)
 ALL = list(ASSIGNMENTS.values())
 

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers.networks import random_network
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -141,8 +142,7 @@ def test_backward_twice_recomputes_intermediates_and_accumulates_inputs():
 def test_gradients_of_a_sigmoid_network_match_vector_backprop():
     rng = np.random.default_rng(3)
     sizes = (3, 4, 2)
-    weights = [rng.normal(size=(m, n)) for m, n in zip(sizes[:-1], sizes[1:])]
-    biases = [rng.normal(size=n) for n in sizes[1:]]
+    weights, biases = random_network(rng, sizes)
     x, t = rng.normal(size=3), np.array([0.0, 1.0])
     Wv = [[[Value(w) for w in row] for row in W] for W in weights]
     bv = [[Value(v) for v in b] for b in biases]

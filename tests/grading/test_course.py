@@ -7,11 +7,12 @@ import os
 import sys
 
 import pytest
+from helpers.paths import ROOT as REPO
 
 from bptutor.assignments import ASSIGNMENTS
 from bptutor.cli import main as bptutor
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = str(REPO)
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(sys.platform != "linux", reason="the grader's sandbox needs Linux")]
 

@@ -2,16 +2,11 @@
 mistake named; every reference implementation passes."""
 from __future__ import annotations
 
-import os
-import sys
-
 import pytest
+from helpers.wrong_implementations import WRONG  # noqa: E402
 
 from bptutor import assignments, check, reference
 from bptutor.check import diagnose, expected
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wrong_implementations import WRONG  # noqa: E402
 
 #: fixed draws keep the suite deterministic; report_check_discrimination.py --seeds N sweeps many
 SEEDS = (1, 2)
@@ -87,7 +82,7 @@ def test_reference_train_mlp_passes():
     assert result.passed, result.feedback
 
 
-from right_implementations import RIGHT  # noqa: E402
+from helpers.right_implementations import RIGHT  # noqa: E402
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -1,24 +1,13 @@
-"""Grade the adversarial corpus once and print what each case produced.
-
-    .venv/bin/python tests/report_grading_corpus.py
-
-One ``bptutor grade`` run (``--timeout 2``, ``--jobs 2``) over every case of
-``tests/grading_corpus``; a table of case, what it does, the points per
-function, the row's error and whether it matches what the case expects.
-"""
+"""Grading the adversarial corpus once, and judging each case's rows (used by the corpus
+test and by ``benchmarks/grading_corpus.py``)."""
 from __future__ import annotations
 
 import json
 import os
-import sys
-import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [HERE, os.path.dirname(HERE)]
-
-import grading_corpus  # noqa: E402
-from bptutor.cli import main as bptutor  # noqa: E402
+from bptutor.cli import main as bptutor
+from helpers import grading_corpus
 
 
 def grade_corpus(tmp: str, timeout: float = 2.0, jobs: int = 2):
@@ -63,28 +52,3 @@ def judge_case(case, subs, by_path) -> list:
             if want and want not in q["feedback"]:
                 problems.append(f"{q['id']} feedback lacks {want!r}: {q['feedback'][:200]!r}")
     return problems
-
-
-def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        cases, subs, by_path, seconds, code = grade_corpus(tmp)
-        print(f"{len(cases)} cases, {len(by_path)} rows, graded in {seconds:.1f} s, exit code {code}\n")
-        print(f"{'case':<20} {'result':<6} {'points':<42} error / first feedback line")
-        bad = 0
-        for case in cases:
-            problems = judge_case(case, subs, by_path)
-            bad += bool(problems)
-            for path in grading_corpus.expected_rows(case, subs):
-                row = by_path.get(path, {"questions": [], "error": "(no row)"})
-                points = " ".join(f"{q['id']}={q['score']:g}/{q['max_score']:g}" for q in row["questions"])
-                first = row["error"] or next((q["feedback"].splitlines()[0] for q in row["questions"]
-                                              if not q["passed"]), "")
-                print(f"{case.name:<20} {'ok' if not problems else 'WRONG':<6} {points:<42} {first[:90]}")
-            for p in problems:
-                print(f"{'':<27}!! {p}")
-        print(f"\n{len(cases) - bad} of {len(cases)} cases produced the expected row(s)")
-        return 1 if bad else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

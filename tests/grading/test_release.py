@@ -15,12 +15,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.notebooks import notebook, write_notebook
+from helpers.paths import ROOT
 
 from bptutor import cli
 from bptutor.assignments import ASSIGNMENTS
 from bptutor.grading import release
 
-ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
 
@@ -42,13 +43,12 @@ def _load(path: Path) -> dict:
 
 
 def _notebook(*cells, assignment="a3") -> dict:
-    """A tiny solution notebook; each cell is ("code" | "markdown", source)."""
-    return {"cells": [{"cell_type": kind, "id": f"c{i}", "metadata": {}, "source": src,
-                       **({"execution_count": 3, "outputs": [{"name": "stdout", "output_type": "stream",
-                                                               "text": "old output\n"}]}
-                          if kind == "code" else {})}
-                      for i, (kind, src) in enumerate(cells)],
-            "metadata": {"bptutor": {"assignment": assignment}}, "nbformat": 4, "nbformat_minor": 5}
+    """A tiny solution notebook, executed (old outputs); each cell is ("code" | "markdown", source)."""
+    return notebook(list(cells), assignment=assignment, executed=True)
+
+
+def _write(folder: Path, name: str, nb: dict) -> Path:
+    return Path(write_notebook(folder, name, nb))
 
 
 A3_OK = [
@@ -58,13 +58,6 @@ A3_OK = [
     ("code", "def backprop(x, t, weights, biases):\n    ### BEGIN SOLUTION\n    return [], []\n"
              "    ### END SOLUTION"),
 ]
-
-
-def _write(folder: Path, name: str, nb: dict) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(json.dumps(nb), encoding="utf-8")
-    return path
 
 
 def _exercise_namespace(path: Path) -> dict:

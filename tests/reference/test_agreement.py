@@ -8,6 +8,7 @@ layers. For a sigmoid net with squared error they must give the same numbers for
 """
 import numpy as np
 import pytest
+from helpers.networks import random_network
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,9 +32,7 @@ def assert_lists_agree(a, b, what):
 
 def random_net(seed, sizes):
     rng = np.random.default_rng(seed)
-    weights = [rng.standard_normal((a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
-    biases = [rng.standard_normal(b) for b in sizes[1:]]
-    return rng, weights, biases
+    return (rng, *random_network(rng, sizes))
 
 
 def mlp_with(weights, biases, sizes):

@@ -5,6 +5,7 @@ computation alone; the analytic gradient under test never enters it.
 """
 import numpy as np
 import pytest
+from helpers.networks import random_network as network
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,12 +33,6 @@ def close(analytic, fun, x, tol=TOL, atol=1e-8):
     bad = np.abs(analytic - numeric) > tol * (np.abs(analytic) + np.abs(numeric)) + atol
     assert not bad.any(), (f"relative error {relative_error(analytic, numeric):.2e}\n"
                            f"analytic {analytic}\nnumerical {numeric}")
-
-
-def network(rng, sizes, scale=1.0):
-    weights = [scale * rng.standard_normal((a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
-    biases = [scale * rng.standard_normal(b) for b in sizes[1:]]
-    return weights, biases
 
 
 def sse(o, t):
