@@ -1,7 +1,11 @@
 """The maths the course teaches, as reference implementations.
 
-Every contract function of COURSE.md is importable from here under its
-contract name, e.g. ``from bptutor.reference import hidden_delta``.
+Lessons import from here, and only from here (``tests/notebooks/test_public_api.py``
+holds them to it): every name in ``__all__`` is public, everything else in
+``bptutor.reference`` is an implementation detail that may move.
+
+Every contract function of COURSE.md is importable under its contract name, e.g.
+``from bptutor.reference import hidden_delta``.
 
 =====================  ==========================================
 assignment             functions
@@ -17,31 +21,49 @@ a6 capstone            train_mlp
 
 Beyond the contract, the pieces the lessons build on:
 
-* ``layers`` -- seed 004's building blocks: ``Dense``, ``Sigmoid``, ``Tanh``, ``ReLU``,
-  ``SquaredError``, ``SoftmaxCrossEntropy``, ``Sequential`` (forward/backward/params/grads);
-* ``per_neuron`` -- seed 000 equation by equation: ``forward_per_neuron``,
-  ``backprop_per_neuron``, ``train_online_per_neuron``, ``energy_per_neuron``;
-* ``mlp`` -- the matrix/batch network ``MLP`` (the fast path of the benchmark);
-* ``sgd`` -- ``train`` in online / batch / minibatch mode, returning a ``History``;
-* ``init`` -- seed 000's initialisation rule and its variants (``init_layer``, ``init_network``).
+* ``forward(x, weights, biases)`` -- the forward pass of a sigmoid net, for one
+  example ``(n_0,)`` or a batch ``(N, n_0)``: the activations ``[a(0), ..., o]``;
+* ``MLP`` and ``train`` (with its ``History``) -- the matrix/batch network and
+  gradient descent in online / batch / minibatch mode;
+* the activations and losses: ``sigmoid``, ``tanh``, ``relu`` and their derivatives,
+  ``squared_error``, ``softmax``, ``cross_entropy``, ``one_hot`` ...;
+* submodules used as namespaces:
+  ``init`` -- seed 000's initialisation rule and its variants (``init_layer``, ``init_network``);
+  ``per_neuron`` -- seed 000 equation by equation (``forward_per_neuron``, ``backprop_per_neuron``,
+  ``train_online_per_neuron``, ``energy_per_neuron``);
+  ``layers`` -- seed 004's building blocks (``Dense``, ``Sigmoid``, ``Sequential`` ...);
+  ``autograd`` -- a scalar reverse-mode engine (``Value``).
 """
 from ..gradcheck import numerical_gradient, relative_error
-from .activations import (relu, relu_prime_from_output, sigmoid, sigmoid_prime,
-                          sigmoid_prime_from_output, tanh, tanh_prime_from_output)
-from .backprop import backprop, hidden_delta, output_delta, weight_gradient
+from . import autograd, init, layers, per_neuron
+from .activations import (
+    relu,
+    relu_prime_from_output,
+    sigmoid,
+    sigmoid_prime,
+    sigmoid_prime_from_output,
+    tanh,
+    tanh_prime_from_output,
+)
+from .backprop import backprop, forward, hidden_delta, output_delta, weight_gradient
 from .chain_rule import f, grad_f
-from .losses import (binary_cross_entropy, cross_entropy, one_hot, softmax, softmax_backward,
-                     softmax_cross_entropy, softmax_cross_entropy_backward, squared_error)
+from .init import init_layer, init_network, scaled_normal, uniform_seed000, uniform_sqrt, zeros
+from .layers import Dense, Layer, ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy, SquaredError, Tanh
+from .losses import (
+    binary_cross_entropy,
+    cross_entropy,
+    one_hot,
+    softmax,
+    softmax_backward,
+    softmax_cross_entropy,
+    softmax_cross_entropy_backward,
+    squared_error,
+)
 from .matrix import dense_backward, dense_forward, mlp_loss_and_grads, sigmoid_backward
-from .training import train_mlp
-from .init import (init_layer, init_network, scaled_normal, uniform_seed000, uniform_sqrt,
-                   zeros)
-from .layers import (Dense, Layer, ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy, SquaredError,
-                     Tanh)
 from .mlp import MLP
-from .per_neuron import (backprop_per_neuron, energy_per_neuron, forward_per_neuron,
-                         train_online_per_neuron)
+from .per_neuron import backprop_per_neuron, energy_per_neuron, forward_per_neuron, train_online_per_neuron
 from .sgd import History, train
+from .training import train_mlp
 
 #: the contract functions, in the order COURSE.md lists them
 CONTRACT = (
@@ -53,3 +75,28 @@ CONTRACT = (
     "softmax", "softmax_backward", "cross_entropy", "softmax_cross_entropy_backward",
     "train_mlp",
 )
+
+__all__ = [
+    "CONTRACT",
+    # the contract functions, as CONTRACT lists them
+    "grad_f", "numerical_gradient", "relative_error",
+    "sigmoid", "sigmoid_prime_from_output", "tanh_prime_from_output", "output_delta",
+    "weight_gradient",
+    "hidden_delta", "backprop",
+    "dense_forward", "dense_backward", "sigmoid_backward", "mlp_loss_and_grads",
+    "softmax", "softmax_backward", "cross_entropy", "softmax_cross_entropy_backward",
+    "train_mlp",
+    # networks, forward pass and training
+    "forward", "MLP", "train", "History",
+    # activations and losses beyond the contract
+    "f", "sigmoid_prime", "tanh", "relu", "relu_prime_from_output",
+    "squared_error", "binary_cross_entropy", "softmax_cross_entropy", "one_hot",
+    # initialisation
+    "init_network", "init_layer", "uniform_seed000", "uniform_sqrt", "scaled_normal", "zeros",
+    # seed 004's building blocks
+    "Layer", "Dense", "Sigmoid", "Tanh", "ReLU", "SquaredError", "SoftmaxCrossEntropy", "Sequential",
+    # seed 000 neuron by neuron
+    "forward_per_neuron", "backprop_per_neuron", "energy_per_neuron", "train_online_per_neuron",
+    # submodules lessons use as namespaces
+    "init", "per_neuron", "layers", "autograd",
+]

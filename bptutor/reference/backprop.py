@@ -62,9 +62,11 @@ def hidden_delta(delta_next, W_next, a):
 
 
 def forward(x, weights, biases):
-    """Forward pass of a sigmoid net for one example; returns the activations ``[a(0)=x, ..., a(L)=o]``.
+    """Forward pass of a sigmoid net; returns the activations ``[a(0)=x, ..., a(L)=o]``.
 
-    ``x``: ``(n_0,)``; ``weights[l]``: ``(n_l, n_{l+1})``; ``biases[l]``: ``(n_{l+1},)``.
+    ``x``: one example ``(n_0,)`` or a batch ``(N, n_0)`` (rows are examples);
+    ``weights[l]``: ``(n_l, n_{l+1})``; ``biases[l]``: ``(n_{l+1},)``. Entry ``l`` of
+    the result is ``(n_l,)`` or ``(N, n_l)``. Public as ``bptutor.reference.forward``.
     """
     activations = [x]
     for W, b in zip(weights, biases):
