@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._shapes import as_float_array
+from .shapes import as_float_array
 
 
 def sigmoid(z):

@@ -168,3 +168,6 @@ def _as_value(x):
     if isinstance(x, numbers.Real):
         return Value(x)
     raise TypeError(f"cannot combine a Value with {type(x).__name__}; use a number or a Value")
+
+
+__all__ = ["Value"]

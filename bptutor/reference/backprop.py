@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._shapes import as_float_array, as_layer_list, require_shape, same_shape
 from .activations import sigmoid
+from .shapes import as_float_array, check_network, require_shape, same_shape
 
 
 def output_delta(o, t):
@@ -62,34 +62,19 @@ def hidden_delta(delta_next, W_next, a):
 
 
 def forward(x, weights, biases):
-    """Forward pass of a sigmoid net; returns the activations ``[a(0)=x, ..., a(L)=o]``.
+    """Forward pass of a sigmoid net; returns the activations ``[a(0)=x, a(1), ..., a(L)=o]``.
 
     ``x``: one example ``(n_0,)`` or a batch ``(N, n_0)`` (rows are examples);
     ``weights[l]``: ``(n_l, n_{l+1})``; ``biases[l]``: ``(n_{l+1},)``. Entry ``l`` of
-    the result is ``(n_l,)`` or ``(N, n_l)``. Public as ``bptutor.reference.forward``.
+    the result is ``(n_l,)`` for one example, ``(N, n_l)`` for a batch: the same line
+    ``z = a W + b`` serves both, a row vector or a stack of rows. Public as
+    ``bptutor.reference.forward``.
     """
+    x, weights, biases = check_network(x, weights, biases, batch=None)
     activations = [x]
     for W, b in zip(weights, biases):
-        activations.append(sigmoid(activations[-1] @ W + b))  # z = a W + b; a = f(z)
+        activations.append(sigmoid(activations[-1] @ W + b))  # z = a W + b (eq. 1); a = f(z) (eq. 2)
     return activations
-
-
-def check_network(x, weights, biases, batch: bool = False):
-    """Validate a network's parameters against its input; return them as float arrays."""
-    x = as_float_array("x" if not batch else "X", x, 2 if batch else 1)
-    weights = as_layer_list("weights", weights, 2)
-    biases = as_layer_list("biases", biases, 1)
-    if len(weights) != len(biases):
-        raise ValueError(
-            f"weights has {len(weights)} layers but biases has {len(biases)}; give one bias per layer"
-        )
-    n_prev = x.shape[-1]
-    for l, (W, b) in enumerate(zip(weights, biases)):
-        require_shape(f"weights[{l}]", W, (n_prev, None),
-                      f"its rows must match the {n_prev} outputs of the layer below")
-        require_shape(f"biases[{l}]", b, (W.shape[1],), f"weights[{l}] has {W.shape[1]} columns")
-        n_prev = W.shape[1]
-    return x, weights, biases
 
 
 def backprop(x, t, weights, biases):
@@ -113,3 +98,7 @@ def backprop(x, t, weights, biases):
         if l > 0:
             delta = hidden_delta(delta, weights[l], a[l])  # step 4: eq. (34)
     return grads_W, grads_b
+
+
+#: ``check_network`` moved to :mod:`bptutor.reference.shapes`; importing it from here still works
+__all__ = ["output_delta", "weight_gradient", "hidden_delta", "forward", "backprop", "check_network"]

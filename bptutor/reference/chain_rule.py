@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._shapes import as_float_array, same_shape
+from .shapes import as_float_array, same_shape
 
 
 def f(x, y):

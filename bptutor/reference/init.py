@@ -30,7 +30,11 @@ def _check_sizes(n_in, n_out):
     return int(n_in), int(n_out)
 
 
-def _rng(rng):
+def as_rng(rng=None):
+    """A NumPy ``Generator`` from ``rng``: a Generator (returned as is), an int seed, or None (seed 0).
+
+    Every function here and :class:`bptutor.reference.layers.Dense` take their ``rng`` through it.
+    """
     if rng is None:
         return np.random.default_rng(0)
     if isinstance(rng, np.random.Generator):
@@ -46,7 +50,7 @@ def uniform_seed000(n_in, n_out, rng=None):
     Returns ``(W, b)``: ``(n_in, n_out)`` and ``(n_out,)``. ``rng``: Generator, int seed or None (seed 0).
     """
     n_in, n_out = _check_sizes(n_in, n_out)
-    rng = _rng(rng)
+    rng = as_rng(rng)
     r = 1.0 / (2.0 * (n_in + 1))  # seed 000, step 1: L = fan-in + 1 for the formal input
     W = rng.uniform(-r, r, size=(n_in, n_out))
     b = rng.uniform(-r, r, size=n_out)  # the bias is w_0j (eq. 1)
@@ -59,7 +63,7 @@ def uniform_sqrt(n_in, n_out, rng=None):
     Returns ``(W, b)``: ``(n_in, n_out)`` and ``(n_out,)``.
     """
     n_in, n_out = _check_sizes(n_in, n_out)
-    rng = _rng(rng)
+    rng = as_rng(rng)
     r = 1.0 / np.sqrt(n_in + 1)
     W = rng.uniform(-r, r, size=(n_in, n_out))
     b = rng.uniform(-r, r, size=n_out)
@@ -81,7 +85,7 @@ def scaled_normal(n_in, n_out, scale, rng=None):
     scale = float(scale)
     if not scale > 0:
         raise ValueError(f"scale must be a positive number; got {scale}")
-    rng = _rng(rng)
+    rng = as_rng(rng)
     return scale * rng.standard_normal((n_in, n_out)), np.zeros(n_out)
 
 
@@ -110,10 +114,14 @@ def init_network(sizes, rule="sqrt", rng=None):
     sizes = list(sizes)
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output size; got {sizes}")
-    rng = _rng(rng)
+    rng = as_rng(rng)
     weights, biases = [], []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         W, b = init_layer(n_in, n_out, rule, rng)
         weights.append(W)
         biases.append(b)
     return weights, biases
+
+
+__all__ = ["RULES", "as_rng", "uniform_seed000", "uniform_sqrt", "zeros", "scaled_normal", "init_layer",
+           "init_network"]

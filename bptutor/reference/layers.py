@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._shapes import as_float_array, require_shape, same_shape
 from .activations import sigmoid
-from .init import _rng, uniform_sqrt
+from .init import as_rng, uniform_sqrt
 from .losses import one_hot
+from .shapes import as_float_array, require_shape, same_shape
 
 
 class Layer:
@@ -62,7 +62,7 @@ class Dense(Layer):
     """
 
     def __init__(self, n_in, n_out, rng=None, W=None, b=None):
-        W0, b0 = uniform_sqrt(n_in, n_out, _rng(rng)) if (W is None or b is None) else (None, None)
+        W0, b0 = uniform_sqrt(n_in, n_out, as_rng(rng)) if (W is None or b is None) else (None, None)
         self.W = W0 if W is None else as_float_array("W", W, 2).copy()
         self.b = b0 if b is None else as_float_array("b", b, 1).copy()
         require_shape("W", self.W, (n_in, n_out), f"Dense({n_in}, {n_out})")
@@ -253,3 +253,6 @@ class Sequential(Layer):
 
     def __repr__(self):
         return "Sequential(" + ", ".join(repr(layer) for layer in self.layers) + ")"
+
+
+__all__ = ["Layer", "Dense", "Sigmoid", "Tanh", "ReLU", "SquaredError", "SoftmaxCrossEntropy", "Sequential"]

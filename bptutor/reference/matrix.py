@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._shapes import as_float_array, require_shape, same_shape
-from .activations import sigmoid
-from .backprop import check_network
+from .backprop import forward
+from .shapes import as_float_array, check_network, require_shape, same_shape
 
 
 def dense_forward(X, W, b):
-    """``Z = X @ W + b``. ``X``: ``(N, n_in)``; ``W``: ``(n_in, n_out)``; ``b``: ``(n_out,)``. Returns ``(N, n_out)``."""
+    """``Z = X @ W + b``: ``X`` ``(N, n_in)``, ``W`` ``(n_in, n_out)``, ``b`` ``(n_out,)``; returns ``(N, n_out)``."""
     X = as_float_array("X", X, 2)
     W = as_float_array("W", W, 2)
     b = as_float_array("b", b, 1)
@@ -51,11 +50,11 @@ def sigmoid_backward(dA, A):
 
 
 def mlp_forward(X, weights, biases):
-    """Forward pass of a sigmoid MLP on a batch; returns activations ``[X, A1, ..., O]``."""
-    A = [X]
-    for W, b in zip(weights, biases):
-        A.append(sigmoid(A[-1] @ W + b))
-    return A
+    """Deprecated alias of :func:`bptutor.reference.forward` (which takes a batch or one example).
+
+    Kept until the notebooks and modules that import it have moved to ``forward``.
+    """
+    return forward(X, weights, biases)
 
 
 def mlp_loss_and_grads(X, T, weights, biases, lam=0.0):
@@ -73,7 +72,7 @@ def mlp_loss_and_grads(X, T, weights, biases, lam=0.0):
                   "one row per example of X, one column per output unit")
     lam = float(lam)
     N = X.shape[0]
-    A = mlp_forward(X, weights, biases)
+    A = forward(X, weights, biases)  # [X, A(1), ..., O]
     O = A[-1]
     loss = 0.5 * np.sum((T - O) ** 2) / N + 0.5 * lam / N * sum(np.sum(W * W) for W in weights)
     dA = (O - T) / N  # dE/dO

@@ -22,8 +22,7 @@ import math
 
 import numpy as np
 
-from ._shapes import as_float_array, require_shape
-from .backprop import check_network
+from .shapes import as_float_array, check_network, require_shape
 
 
 def _sigmoid(s):
@@ -207,3 +206,6 @@ def train_online_per_neuron(X, T, weights, biases, lr, epochs, seed=0, activatio
         W[...] = W_new
         b[...] = b_new
     return np.array(energies)
+
+
+__all__ = ["forward_per_neuron", "backprop_per_neuron", "energy_per_neuron", "train_online_per_neuron"]

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-
 MODES = ("online", "batch", "minibatch")
 STOPS = ("loss", "grad")
 
@@ -80,7 +79,7 @@ def _check_options(mode, lr, epochs, batch_size, lam, tol, stop, callback):
 
 def train(model, X, T, mode="minibatch", lr=0.5, epochs=30, batch_size=32, lam=0.0, seed=0,
           callback=None, tol=None, stop="loss", labels=None, record=True):
-    """Train ``model`` (an :class:`~bptutor.reference.mlp.MLP`) in place; return a :class:`History`.
+    """Train ``model`` (an :class:`~bptutor.reference.mlp.MLP` or a ``FastMLP``) in place; return a :class:`History`.
 
     ``X``: ``(N, n_0)``; ``T``: targets ``(N, n_L)`` or, for a softmax output, integer
     labels ``(N,)``. Accuracy is recorded when labels are known: ``T`` given as labels,

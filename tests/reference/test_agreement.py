@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bptutor import reference as R
-from bptutor.reference.backprop import forward
+from bptutor.reference import forward
 
 FEW = settings(max_examples=10, deadline=None)
 AGREE = 1e-10

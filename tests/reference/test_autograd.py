@@ -124,7 +124,8 @@ def test_shared_intermediate_node_sums_over_its_paths():
     c = a * b  # c feeds three later nodes
     e = (c + c * c).tanh() + c.sigmoid()
     e.backward()
-    fun = lambda p: math.tanh(p[0] * p[1] + (p[0] * p[1]) ** 2) + 1 / (1 + math.exp(-p[0] * p[1]))
+    def fun(p):
+        return math.tanh(p[0] * p[1] + (p[0] * p[1]) ** 2) + 1 / (1 + math.exp(-p[0] * p[1]))
     numeric = numerical_gradient(fun, np.array([0.7, -1.3]))
     assert np.allclose([a.grad, b.grad], numeric, rtol=1e-7, atol=1e-9)
 

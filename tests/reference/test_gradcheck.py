@@ -140,7 +140,8 @@ def test_check_a_real_network_gradient_and_catch_a_classic_bug():
     weights = [rng.standard_normal((3, 4)), rng.standard_normal((4, 2))]
     biases = [rng.standard_normal(4), rng.standard_normal(2)]
     X, T = rng.standard_normal((5, 3)), rng.uniform(size=(5, 2))
-    loss = lambda _: R.mlp_loss_and_grads(X, T, weights, biases)[0]
+    def loss(_):
+        return R.mlp_loss_and_grads(X, T, weights, biases)[0]
     _, gW, _ = R.mlp_loss_and_grads(X, T, weights, biases)
     assert gc.check_directional(loss, weights[0], gW[0]).passed
     A1 = R.sigmoid(X @ weights[0] + biases[0])

@@ -3,6 +3,8 @@
 Every public reference function checks its arguments here first, so a wrong
 shape fails with a ``ValueError`` that names the argument, the shape received
 and the shape expected -- never a broadcasting error deep inside NumPy.
+:func:`check_network` checks a whole network (an input, ``weights``, ``biases``)
+at once.
 """
 from __future__ import annotations
 
@@ -61,3 +63,27 @@ def as_layer_list(name: str, values, ndim: int) -> list[np.ndarray]:
     if len(values) == 0:
         raise ValueError(f"{name} is empty; a network needs at least one layer")
     return [as_float_array(f"{name}[{i}]", v, ndim) for i, v in enumerate(values)]
+
+
+def check_network(x, weights, biases, batch: bool | None = False):
+    """Validate a network's parameters against its input; return ``(x, weights, biases)`` as float arrays.
+
+    ``x``: one example ``(n_0,)`` (``batch=False``), a batch ``(N, n_0)`` (``batch=True``)
+    or either (``batch=None``); ``weights[l]``: ``(n_l, n_{l+1})``; ``biases[l]``:
+    ``(n_{l+1},)``. Raises ``ValueError`` naming the first layer whose shapes do not fit.
+    """
+    ndim = {False: 1, True: 2, None: (1, 2)}[batch]
+    x = as_float_array("X" if batch else "x", x, ndim)
+    weights = as_layer_list("weights", weights, 2)
+    biases = as_layer_list("biases", biases, 1)
+    if len(weights) != len(biases):
+        raise ValueError(
+            f"weights has {len(weights)} layers but biases has {len(biases)}; give one bias per layer"
+        )
+    n_prev = x.shape[-1]
+    for l, (W, b) in enumerate(zip(weights, biases)):
+        require_shape(f"weights[{l}]", W, (n_prev, None),
+                      f"its rows must match the {n_prev} outputs of the layer below")
+        require_shape(f"biases[{l}]", b, (W.shape[1],), f"weights[{l}] has {W.shape[1]} columns")
+        n_prev = W.shape[1]
+    return x, weights, biases
