@@ -14,6 +14,8 @@ import sys
 COMMANDS = {
     "release": ("bptutor.grading.release", "write exercises/ from solutions/ (stubs, cleared outputs)"),
     "grade": ("bptutor.grading.grade", "grade submitted notebooks into a gradebook and feedback files"),
+    "export": ("bptutor.instructor.export", "write grades as a Canvas or Moodle grade-import CSV (or a plain one)"),
+    "report": ("bptutor.instructor.report", "write a self-contained HTML class report (pass rates, named mistakes)"),
 }
 
 
