@@ -14,6 +14,7 @@ process can load it without loading the reference implementations.
 from __future__ import annotations
 
 import copy
+import importlib
 import inspect
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -188,13 +189,31 @@ def signature_problem(fn, params) -> str | None:
     return None
 
 
-def run_trial(fn, trial: Trial, names=None) -> Outcome:
+#: runners (functions that try a class rather than call a function) must live here
+RUNNER_PACKAGE = "bptutor.assignments."
+
+
+def resolve_runner(dotted: str):
+    """The runner function named ``package.module.function`` inside :data:`RUNNER_PACKAGE`."""
+    if not isinstance(dotted, str) or not dotted.startswith(RUNNER_PACKAGE) or dotted.count(".") < 3:
+        raise ValueError(f"a runner must be a function of a module in {RUNNER_PACKAGE}*, got {dotted!r}")
+    module, _, name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def run_trial(fn, trial: Trial, names=None, runner: str | None = None) -> Outcome:
     """Call ``fn`` on private copies of the trial's inputs and return an :class:`Outcome`.
 
     ``names``: the parameter names (for reporting which input was mutated).
+    ``runner``: the dotted name of a function ``runner(fn, *args, **kwargs)`` that tries
+    ``fn`` (a class) in its own way and returns numbers; ``None`` calls ``fn`` itself.
     Exceptions from ``fn`` are caught and described; ``KeyboardInterrupt`` and
     ``SystemExit`` are not.
     """
+    if runner is not None:
+        tried, fn = fn, resolve_runner(runner)
+        trial = Trial(trial.label, (tried, *trial.args), trial.kwargs, trial.then_call)
+        names = ["(the class)", *(names or [])]
     args, kwargs = trial.materialize()
     names = list(names or [f"argument {i + 1}" for i in range(len(args))])
     names += [f"argument {i + 1}" for i in range(len(names), len(args))]

@@ -11,11 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: default tolerance: largest elementwise relative error that still passes
-TOL = 1e-7
-#: entries smaller than this fraction of the output's largest entry are compared absolutely
-#: (to TOL * FLOOR * largest): a 1e-12 added "for safety" is not a mistake, round-off never is
-FLOOR = 1e-3
+from ..assignments.model import DEFAULT_FLOOR as FLOOR  # how questions are compared unless they say otherwise
+from ..assignments.model import DEFAULT_TOL as TOL
 
 
 @dataclass
@@ -52,9 +49,11 @@ def is_plain(value, depth=0) -> bool:
 
 
 def conform(got, expected):
-    """Forgive harmless differences of container: a stacked array where a tuple of
-    equal-shaped arrays was expected (``np.array([dx, dy])``), a list of rows where
-    an array was expected, a 1-element array where a number was expected.
+    """Forgive harmless differences of container.
+
+    A stacked array where a tuple of equal-shaped arrays was expected
+    (``np.array([dx, dy])``), a list of rows where an array was expected, a 1-element
+    array where a number was expected.
 
     Returns ``got`` rearranged when one of these applies, else ``got`` unchanged.
     """

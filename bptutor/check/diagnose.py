@@ -1,15 +1,14 @@
-"""The diagnosis of common mistakes: a vocabulary, and models of what each mistake returns.
+"""The diagnosis of common mistakes: a vocabulary, and the matching of mistake models.
 
-:data:`MISTAKES` maps a mistake id to ``(title, explanation, what to try)``.
+:data:`MISTAKES` maps a mistake id to ``(title, explanation, what to try)``: one shared
+table of explanations for every assignment.
 
-:data:`MODELS` maps a contract function to its *mistake models*: for each, an
-alternative computation of what a specific wrong implementation returns for the
-same inputs (the sign flipped, a transpose missing, the activation derivative
-left out...). When a student's outputs agree with a model on every trial, and
-the model differs from the right answer on at least one, the feedback names
-that mistake. A model is ``(mistake_id, fn)`` with ``fn(trial, args, kwargs,
-expected, got) -> value``; ``expected`` and ``got`` are plain values for that
-trial (models that only transform the right answer use ``expected``).
+Each question's *mistake models* live in its twin under :mod:`bptutor.check.answers`:
+``(mistake_id, model)`` pairs, where ``model(case)`` computes what one specific wrong
+implementation returns for the same inputs (the sign flipped, a transpose missing, the
+activation derivative left out...; see :mod:`bptutor.check.mistake_models`). When a
+student's outputs agree with a model on every trial, and the model differs from the
+right answer on at least one, :func:`match_model` names that mistake.
 
 Other mistakes are read from the outcome itself: :func:`from_error` (the
 message of an exception), warnings and non-finite values (``overflow``), a
@@ -21,9 +20,6 @@ import re
 
 import numpy as np
 
-from .. import reference
-from ..reference.backprop import forward
-from ..reference.matrix import mlp_forward
 from ..trials import to_plain
 from .compare import at, close, leaves
 
@@ -226,378 +222,6 @@ MISTAKES = {
 }
 
 
-# --------------------------------------------------------------------------- trusted helpers
-def _sig(z):
-    return reference.sigmoid(z)
-
-
-def _softmax_rows(Z):
-    return reference.softmax(Z)
-
-
-def _plain(value):
-    return to_plain(value)
-
-
-# --------------------------------------------------------------------------- models, one group per function
-def _flip(trial, args, kwargs, expected, got):
-    return _negate(expected)
-
-
-def _negate(value):
-    if isinstance(value, list):
-        return [_negate(v) for v in value]
-    return -value
-
-
-def _scale(factor):
-    def model(trial, args, kwargs, expected, got):
-        def go(v):
-            return [go(x) for x in v] if isinstance(v, list) else v * factor
-        return go(expected)
-    return model
-
-
-def _fn(compute):
-    """A model that ignores ``expected``/``got``: ``compute(*args, **kwargs)``."""
-    return lambda trial, args, kwargs, expected, got: compute(*args, **kwargs)
-
-
-# a1 ------------------------------------------------------------------------
-def _grad_f_models():
-    return [
-        ("sign", _flip),
-        ("missing-path", _fn(lambda x, y: (2 * x + 2 * (x + y), 2 * (x + y)))),  # no xy path
-        ("missing-path", _fn(lambda x, y: (2 * x + y, x))),  # no (x+y)^2 path
-        ("missing-path", _fn(lambda x, y: (y + 2 * (x + y), x + 2 * (x + y)))),  # no x^2 path
-        ("factor-2", _fn(lambda x, y: (2 * x + y + (x + y), x + (x + y)))),  # d(s^2)/ds = s
-        ("factor-2", _fn(lambda x, y: (x + y + 2 * (x + y), x + 2 * (x + y)))),  # d(x^2)/dx = x
-        ("swapped-outputs", lambda trial, args, kwargs, e, g: [e[1], e[0]]),
-    ]
-
-
-def _forward_difference_fitted(trial, args, kwargs, expected, got):
-    """Forward (or backward) differences with whatever step the student used.
-
-    Their error is ``(h/2) f''(x)`` entry by entry; fit ``h/2`` and return the
-    prediction, so the model matches for any ``h``.
-    """
-    spec, x = trial.args[0], np.asarray(trial.args[1], dtype=np.float64)
-    if getattr(spec, "kind", None) != "sin_quartic" or type(got) is not np.ndarray or got.shape != x.shape:  # noqa: E721
-        return None
-    C = np.asarray(spec.params["C"], dtype=np.float64)
-    D = np.asarray(spec.params["D"], dtype=np.float64)
-    second = -C * C * np.sin(C * x) + 12.0 * D * x * x
-    c = float(np.sum((got - expected) * second) / max(float(np.sum(second * second)), 1e-300))
-    if not 1e-9 < abs(c) < 0.05:  # steps from 2e-9 to 0.1
-        return None
-    return expected + c * second
-
-
-def _central_difference_fitted(trial, args, kwargs, expected, got):
-    """Central differences with a large step: their error is ``(h^2/6) f3(x)`` (f3 the third derivative) entry by entry."""
-    spec, x = trial.args[0], np.asarray(trial.args[1], dtype=np.float64)
-    if getattr(spec, "kind", None) != "sin_quartic" or type(got) is not np.ndarray or got.shape != x.shape:  # noqa: E721
-        return None
-    C = np.asarray(spec.params["C"], dtype=np.float64)
-    D = np.asarray(spec.params["D"], dtype=np.float64)
-    third = -C ** 3 * np.cos(C * x) + 24.0 * D * x
-    c = float(np.sum((got - expected) * third) / max(float(np.sum(third * third)), 1e-300))
-    if not 1e-10 < c < 0.01:  # h from 2.5e-5 to 0.25
-        return None
-    return expected + c * third
-
-
-def _numerical_gradient_models():
-    def scaled_difference(factor):
-        def model(trial, args, kwargs, expected, got):
-            fun, x = args[0], np.array(args[1], dtype=np.float64)
-            grad = np.zeros_like(x)
-            for i in np.ndindex(x.shape):
-                old = x[i]
-                x[i] = old + 1e-5
-                up = fun(x)
-                x[i] = old - 1e-5
-                down = fun(x)
-                x[i] = old
-                grad[i] = (up - down) / (2e-5) * factor
-            return grad
-        return model
-    return [
-        ("forward-difference", _forward_difference_fitted),
-        ("step-too-large", _central_difference_fitted),
-        ("factor-2", scaled_difference(2.0)),  # divided by h instead of 2h
-        ("factor-2", scaled_difference(0.5)),
-        ("sign", _flip),
-    ]
-
-
-def _relative_error_models():
-    def no_floor(a, b):
-        with np.errstate(all="ignore"):
-            return np.max(np.abs(a - b) / (np.abs(a) + np.abs(b)))
-
-    def floor_after(a, b):  # max(|a|+|b|) floored, but no elementwise floor
-        with np.errstate(all="ignore"):
-            return np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 0.0))
-
-    def mean(a, b):
-        return np.mean(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8))
-
-    def total(a, b):
-        return np.sum(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8))
-
-    def ratio_of_max(a, b):
-        return np.max(np.abs(a - b)) / max(np.max(np.abs(a) + np.abs(b)), 1e-8)
-
-    def ratio_of_norms(a, b):
-        return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-8)
-
-    def elementwise(a, b):
-        return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8)
-
-    def by_max(a, b):
-        return np.max(np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-8))
-
-    def by_b(a, b):
-        return np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-8))
-
-    return [("relerr-no-floor", _fn(no_floor)), ("relerr-no-floor", _fn(floor_after)),
-            ("relerr-no-max", _fn(mean)), ("relerr-no-max", _fn(total)),
-            ("relerr-no-max", _fn(ratio_of_max)), ("relerr-no-max", _fn(ratio_of_norms)),
-            ("relerr-no-max", _fn(elementwise)),
-            ("relerr-denominator", _fn(by_max)), ("relerr-denominator", _fn(by_b))]
-
-
-# a2 ------------------------------------------------------------------------
-def _sigmoid_models():
-    return [("sign", _fn(lambda z: _sig(-np.asarray(z, dtype=np.float64)))),
-            ("wrong-activation", _fn(lambda z: np.tanh(z)))]
-
-
-def _sigmoid_prime_models():
-    return [("derivative-of-preactivation", _fn(lambda a: _sig(a) * (1 - _sig(a)))),
-            ("wrong-activation", _fn(lambda a: 1 - a * a)),
-            ("sign", _flip),
-            ("derivative-twice", _fn(lambda a: (a * (1 - a)) ** 2)),
-            ("missing-derivative", _fn(lambda a: a))]
-
-
-def _tanh_prime_models():
-    return [("derivative-of-preactivation", _fn(lambda a: 1 - np.tanh(a) ** 2)),
-            ("wrong-activation", _fn(lambda a: a * (1 - a))),
-            ("sign", _flip),
-            ("derivative-twice", _fn(lambda a: (1 - a * a) ** 2))]
-
-
-def _output_delta_models():
-    def extra_mean(o, t):
-        return (o - t) * o * (1 - o) / o.shape[0]
-    return [("sign", _flip),
-            ("missing-derivative", _fn(lambda o, t: o - t)),
-            ("missing-derivative", _fn(lambda o, t: t - o)),
-            ("derivative-of-preactivation", _fn(lambda o, t: (o - t) * _sig(o) * (1 - _sig(o)))),
-            ("derivative-twice", _fn(lambda o, t: (o - t) * (o * (1 - o)) ** 2)),
-            ("wrong-activation", _fn(lambda o, t: (o - t) * (1 - o * o))),
-            ("factor-2", _scale(2.0)), ("factor-2", _scale(0.5)),
-            ("extra-1/N", _fn(extra_mean))]
-
-
-def _weight_gradient_models():
-    return [("transpose", _fn(lambda a, d: np.outer(d, a))),
-            ("sign", _flip),
-            ("derivative-twice", _fn(lambda a, d: np.outer(a * (1 - a), d))),
-            ("factor-2", _scale(2.0))]
-
-
-# a3 ------------------------------------------------------------------------
-def _hidden_delta_models():
-    return [("sign", _flip),
-            ("missing-derivative", _fn(lambda d, W, a: d @ W.T)),
-            ("derivative-of-preactivation", _fn(lambda d, W, a: (d @ W.T) * _sig(a) * (1 - _sig(a)))),
-            ("derivative-twice", _fn(lambda d, W, a: (d @ W.T) * (a * (1 - a)) ** 2)),
-            ("wrong-activation", _fn(lambda d, W, a: (d @ W.T) * (1 - a * a)))]
-
-
-def _backprop_variant(out_deriv="a", hid_deriv="a", transpose=False, reverse=False, sign=1.0,
-                      bias_zero=False):
-    """Backprop for one example with one mistake switched on."""
-    def deriv(a, how):
-        return {"a": a * (1 - a), "none": np.ones_like(a), "sig": _sig(a) * (1 - _sig(a)),
-                "twice": (a * (1 - a)) ** 2}[how]
-
-    def model(trial, args, kwargs, expected, got):
-        x, t, weights, biases = args
-        acts = forward(x, weights, biases)
-        L = len(weights)
-        gW, gb = [None] * L, [None] * L
-        delta = (acts[-1] - t) * deriv(acts[-1], out_deriv)
-        for l in range(L - 1, -1, -1):
-            gW[l] = np.outer(delta, acts[l]) if transpose else np.outer(acts[l], delta)
-            gb[l] = np.zeros_like(delta) if bias_zero else delta
-            if l > 0:
-                delta = (delta @ weights[l].T) * deriv(acts[l], hid_deriv)
-        gW = [sign * g for g in gW]
-        gb = [sign * g for g in gb]
-        if reverse:
-            gW, gb = gW[::-1], gb[::-1]
-        return gW, gb
-    return model
-
-
-def _backprop_models():
-    return [("sign", _flip),
-            ("missing-derivative", _backprop_variant(out_deriv="none")),
-            ("missing-derivative", _backprop_variant(hid_deriv="none")),
-            ("missing-derivative", _backprop_variant(out_deriv="none", hid_deriv="none")),
-            ("derivative-of-preactivation", _backprop_variant(out_deriv="sig", hid_deriv="sig")),
-            ("derivative-of-preactivation", _backprop_variant(hid_deriv="sig")),
-            ("derivative-twice", _backprop_variant(hid_deriv="twice")),
-            ("transpose", _backprop_variant(transpose=True)),
-            ("layer-order", _backprop_variant(reverse=True)),
-            ("layer-order", _backprop_variant(reverse=True, transpose=True)),
-            ("sign", _backprop_variant(sign=-1.0, out_deriv="a")),
-            ("wrong-count", lambda trial, args, kwargs, e, g: e[0]),
-            ("factor-2", _scale(2.0))]
-
-
-# a4 ------------------------------------------------------------------------
-def _dense_forward_models():
-    return [("missing-bias", _fn(lambda X, W, b: X @ W)),
-            ("transpose", _fn(lambda X, W, b: (X @ W + b).T)),
-            ("sign", _fn(lambda X, W, b: X @ W - b))]
-
-
-def _dense_backward_models():
-    return [("transpose", _fn(lambda dZ, X, W: (dZ @ W.T, dZ.T @ X, dZ.sum(axis=0)))),
-            ("wrong-axis", _fn(lambda dZ, X, W: (dZ @ W.T, X.T @ dZ, dZ.sum(axis=1)))),
-            ("wrong-axis", _fn(lambda dZ, X, W: (dZ @ W.T, X.T @ dZ, dZ.sum()))),
-            ("extra-1/N", _fn(lambda dZ, X, W: (dZ @ W.T, X.T @ dZ / len(X), dZ.mean(axis=0)))),
-            ("extra-1/N", _fn(lambda dZ, X, W: (dZ @ W.T, X.T @ dZ, dZ.mean(axis=0)))),
-            ("extra-1/N", _fn(lambda dZ, X, W: (dZ @ W.T / len(X), X.T @ dZ / len(X), dZ.mean(axis=0)))),
-            ("wrong-order", lambda trial, args, kwargs, e, g: [e[1], e[0], e[2]]),
-            ("wrong-count", lambda trial, args, kwargs, e, g: [e[0], e[1]]),
-            ("sign", _flip)]
-
-
-def _sigmoid_backward_models():
-    return [("missing-upstream", _fn(lambda dA, A: A * (1 - A))),
-            ("derivative-of-preactivation", _fn(lambda dA, A: dA * _sig(A) * (1 - _sig(A)))),
-            ("derivative-twice", _fn(lambda dA, A: dA * (A * (1 - A)) ** 2)),
-            ("missing-derivative", _fn(lambda dA, A: dA)),
-            ("sign", _flip)]
-
-
-def _mlp_variant(half=True, grad_mean=True, reg_bias=False, lam_over_n=True, reg_half_grad=False,
-                 out_deriv=True, sign=1.0, loss_mean=True, reg_loss=True, reg_grad=True):
-    """The loss and gradients of a sigmoid MLP with one mistake switched on."""
-    def model(trial, args, kwargs, expected, got):
-        X, T, weights, biases = args
-        lam = float(kwargs.get("lam", 0.0))
-        N = X.shape[0]
-        A = mlp_forward(X, weights, biases)
-        O = A[-1]
-        lam_n = lam / N if lam_over_n else lam
-        data = np.sum((T - O) ** 2) * (0.5 if half else 1.0) / (N if loss_mean else 1.0)
-        reg = 0.5 * lam_n * sum(np.sum(W * W) for W in weights) if reg_loss else 0.0
-        if reg_bias:
-            reg += 0.5 * lam_n * sum(np.sum(b * b) for b in biases)
-        dA = (O - T) * (1.0 if half else 2.0) / (N if grad_mean else 1.0)
-        gW, gb = [None] * len(weights), [None] * len(weights)
-        for l in range(len(weights) - 1, -1, -1):
-            last = l == len(weights) - 1
-            dZ = dA * A[l + 1] * (1 - A[l + 1]) if (out_deriv or not last) else dA
-            reg_w = (0.5 if reg_half_grad else 1.0) * lam_n * weights[l] if reg_grad else 0.0
-            gW[l] = sign * (A[l].T @ dZ + reg_w)
-            gb[l] = sign * (dZ.sum(axis=0) + (lam_n * biases[l] if reg_bias else 0.0))
-            if l > 0:
-                dA = dZ @ weights[l].T
-        return data + reg, gW, gb
-    return model
-
-
-def _mlp_models():
-    return [("missing-1/N", _mlp_variant(grad_mean=False)),
-            ("missing-1/N", _mlp_variant(grad_mean=False, loss_mean=False)),
-            ("regularised-biases", _mlp_variant(reg_bias=True)),
-            ("lambda-not-divided-by-N", _mlp_variant(lam_over_n=False)),
-            ("missing-regularisation", _mlp_variant(reg_grad=False)),
-            ("missing-regularisation", _mlp_variant(reg_loss=False)),
-            ("factor-2", _mlp_variant(half=False)),
-            ("factor-2", _mlp_variant(reg_half_grad=True)),
-            ("sign", _mlp_variant(sign=-1.0)),
-            ("missing-derivative", _mlp_variant(out_deriv=False)),
-            ("wrong-count", lambda trial, args, kwargs, e, g: [e[1], e[2]])]
-
-
-# a5 ------------------------------------------------------------------------
-def _softmax_models():
-    def cols(Z):
-        E = np.exp(Z - Z.max(axis=0, keepdims=True))
-        return E / E.sum(axis=0, keepdims=True)
-
-    def whole(Z):
-        E = np.exp(Z - Z.max())
-        return E / E.sum()
-
-    def max_over_columns(Z):
-        with np.errstate(all="ignore"):
-            E = np.exp(Z - Z.max(axis=0, keepdims=True))
-            return E / E.sum(axis=1, keepdims=True)
-    return [("wrong-axis", _fn(cols)), ("wrong-axis", _fn(whole)), ("wrong-axis", _fn(max_over_columns))]
-
-
-def _softmax_backward_models():
-    return [("wrong-axis", _fn(lambda S, dS: S * (dS - np.sum(S * dS, axis=0, keepdims=True)))),
-            ("wrong-axis", _fn(lambda S, dS: S * (dS - np.sum(S * dS)))),
-            ("diagonal-jacobian", _fn(lambda S, dS: S * (1 - S) * dS)),
-            ("sign", _flip),
-            ("missing-upstream", _fn(lambda S, dS: S * (1 - np.sum(S, axis=1, keepdims=True))))]
-
-
-def _cross_entropy_models():
-    def swapped(S, Y):
-        with np.errstate(all="ignore"):
-            return -np.sum(S * np.log(Y)) / S.shape[0]
-    return [("missing-1/N", _fn(lambda S, Y: -np.sum(Y * np.log(S)))),
-            ("sign", _flip),
-            ("mean-over-all-entries", _fn(lambda S, Y: -np.mean(Y * np.log(S)))),
-            ("swapped-arguments", _fn(swapped))]
-
-
-def _softmax_ce_backward_models():
-    def cols(Z, Y):
-        E = np.exp(Z - Z.max(axis=0, keepdims=True))
-        return (E / E.sum(axis=0, keepdims=True) - Y) / Z.shape[0]
-    return [("missing-1/N", _fn(lambda Z, Y: _softmax_rows(Z) - Y)),
-            ("sign", _flip),
-            ("wrong-axis", _fn(cols)),
-            ("extra-1/N", _fn(lambda Z, Y: (_softmax_rows(Z) - Y) / Z.size))]
-
-
-MODELS = {
-    "grad_f": _grad_f_models(),
-    "numerical_gradient": _numerical_gradient_models(),
-    "relative_error": _relative_error_models(),
-    "sigmoid": _sigmoid_models(),
-    "sigmoid_prime_from_output": _sigmoid_prime_models(),
-    "tanh_prime_from_output": _tanh_prime_models(),
-    "output_delta": _output_delta_models(),
-    "weight_gradient": _weight_gradient_models(),
-    "hidden_delta": _hidden_delta_models(),
-    "backprop": _backprop_models(),
-    "dense_forward": _dense_forward_models(),
-    "dense_backward": _dense_backward_models(),
-    "sigmoid_backward": _sigmoid_backward_models(),
-    "mlp_loss_and_grads": _mlp_models(),
-    "softmax": _softmax_models(),
-    "softmax_backward": _softmax_backward_models(),
-    "cross_entropy": _cross_entropy_models(),
-    "softmax_cross_entropy_backward": _softmax_ce_backward_models(),
-    "train_mlp": [],
-}
-
-
 # --------------------------------------------------------------------------- matching
 def _wrong_leaves(got, expected, tol, floor):
     """``[(key, leaf)]`` of ``got`` that differ from the expected value at the same place."""
@@ -612,31 +236,30 @@ def _model_explains(model, wrong, n_leaves, tol, floor) -> bool:
     return all(close(leaf, at(model, key), tol, floor) for key, leaf in wrong)
 
 
-def match_model(name, cases, floor=1e-6, tol=1e-6) -> str | None:
+def match_model(models, cases, floor=1e-6, tol=1e-6) -> str | None:
     """The first mistake whose model explains the student's values on every case.
 
-    ``cases``: ``[(trial, args, kwargs, expected, got)]`` for the trials that
-    returned numbers (plain values, ``got`` already conformed). On each case the
-    model must agree with every output the student got wrong (outputs the student
-    got right may differ: a mistake made in one output only still matches), and
-    on at least one case the student must have got something wrong.
+    ``models``: ``[(mistake id, model)]``; ``cases``: one
+    :class:`~bptutor.check.mistake_models.Case` per trial that returned numbers (plain
+    values, ``got`` already conformed). On each case the model must agree with every
+    output the student got wrong (outputs the student got right may differ: a mistake
+    made in one output only still matches), and on at least one case the student must
+    have got something wrong.
     """
-    prepared = []
-    for trial, args, kwargs, expected, got in cases:
-        wrong = _wrong_leaves(got, expected, tol, floor)
-        prepared.append((trial, args, kwargs, expected, got, wrong, len(leaves(got))))
-    if not any(p[5] for p in prepared):
+    prepared = [(case, _wrong_leaves(case.got, case.expected, tol, floor), len(leaves(case.got)))
+                for case in cases]
+    if not any(wrong for _, wrong, _ in prepared):
         return None
-    for mistake, model in MODELS.get(name, ()):
-        for trial, args, kwargs, expected, got, wrong, n_leaves in prepared:
+    for mistake, model in models:
+        for case, wrong, n_leaves in prepared:
             if not wrong:
                 continue
             try:
                 with np.errstate(all="ignore"):
-                    predicted = model(trial, args, kwargs, expected, got)
+                    predicted = model(case)
                 if predicted is None:
                     break
-                predicted = _plain(predicted)
+                predicted = to_plain(predicted)
             except Exception:  # noqa: BLE001 -- a model that does not apply to these inputs
                 break
             if not _model_explains(predicted, wrong, n_leaves, tol, floor):

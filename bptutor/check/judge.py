@@ -3,9 +3,10 @@
 :func:`judge` is shared by the student checks (outcomes from the student's own
 kernel) and the instructor's grader (outcomes decoded from a sandboxed child
 process). It recomputes every right answer itself from private copies of the
-trial inputs (:mod:`bptutor.check.expected`), compares, and writes feedback for
-a student who is stuck: what was tried, where it went wrong, the likely mistake
-(:mod:`bptutor.check.diagnose`) and what to try. It never trusts an outcome's
+trial inputs (the question's twin in :mod:`bptutor.check.answers`), compares, and
+writes feedback for a student who is stuck: what was tried, where it went wrong,
+the likely mistake (:mod:`bptutor.check.diagnose`) and what to try. A question whose
+answer has its own ``judge`` (a6: held-out accuracy) is judged by that instead. It never trusts an outcome's
 structure: wrong nesting, wrong shapes, NaN or a missing outcome all become
 feedback, never an exception.
 """
@@ -15,11 +16,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import assignments
-from . import diagnose
 from ..trials import to_plain
-from .compare import at, conform, describe_plain, first_problem, fmt, is_plain
-from .expected import numerical_at, spec
+from . import diagnose
+from .answers import answer_for
+from .compare import conform, describe_plain, first_problem, fmt, is_plain
+from .mistake_models import Case
+from .probes import numerical_at
 
 #: statuses only the grader's sandbox produces, and what they mean
 GRADER_STATUSES = {
@@ -76,13 +78,13 @@ def _problem_text(problem, expected, outcome, names) -> str:
             f"(relative error {p.error:.2g}).")
 
 
-def _numerical_note(sp, trial, problem, expected_value, got_value) -> str:
+def _numerical_note(probe, trial, problem, expected_value) -> str:
     """'A numerical gradient agrees with the expected value, not with yours', when it does."""
-    if sp.probe is None or problem.kind != "value" or problem.index is None:
+    if probe is None or problem.kind != "value" or problem.index is None:
         return ""
     try:
         args, kwargs = trial.materialize()
-        what, numeric = numerical_at(sp.probe, args, kwargs, problem.key, problem.index)
+        what, numeric = numerical_at(probe, args, kwargs, problem.key, problem.index)
     except Exception:  # noqa: BLE001 -- a note, never a reason to fail
         return ""
     if numeric is None or not np.isfinite(numeric):
@@ -94,8 +96,9 @@ def _numerical_note(sp, trial, problem, expected_value, got_value) -> str:
             f"expected value, not with yours.")
 
 
-def _verdict(question, status, feedback, mistake, passed_n, total):
-    return Verdict(question.name, status == "passed", status, feedback, mistake, passed_n, total)
+def verdict(question, status, feedback, mistake, passed_n, total) -> Verdict:
+    """A :class:`Verdict` for ``question`` (``passed`` exactly when ``status == "passed"``)."""
+    return Verdict(question.id, status == "passed", status, feedback, mistake, passed_n, total)
 
 
 def judge(question, trials, outcomes) -> Verdict:
@@ -104,13 +107,14 @@ def judge(question, trials, outcomes) -> Verdict:
     ``question``: a :class:`bptutor.assignments.Question`; ``trials``: the list
     from ``question.make_trials(rng)``; ``outcomes``: one
     :class:`bptutor.trials.Outcome` per trial (missing ones count as not run).
+    A bug in the judge itself becomes an ``"error"`` verdict, never a pass.
     """
     try:
         trials = list(trials)
         return _judge(question, trials, list(outcomes or []))
     except Exception as exc:  # noqa: BLE001 -- a bug here must never look like a pass
-        return _verdict(question, "error",
-                        f"✗ {question.name} could not be judged ({type(exc).__name__}: {exc}).",
+        return verdict(question, "error",
+                       f"✗ {question.name} could not be judged ({type(exc).__name__}: {exc}).",
                         None, 0, len(trials) if isinstance(trials, list) else 0)
 
 
@@ -118,7 +122,7 @@ def _judge(question, trials, outcomes) -> Verdict:
     name = question.name
     total = len(trials)
     if total == 0:
-        return _verdict(question, "error", f"✗ {name}: there were no trials to run.", None, 0, 0)
+        return verdict(question, "error", f"✗ {name}: there were no trials to run.", None, 0, 0)
     outcomes = outcomes[:total] + [None] * (total - len(outcomes))
     statuses = [str(_get(o, "status", "missing")) for o in outcomes]
 
@@ -129,34 +133,34 @@ def _judge(question, trials, outcomes) -> Verdict:
             text = f"✗ {name} {GRADER_STATUSES[status]}: {reason}."
             if status == "reference-called":
                 text += " A function that calls the reference implementation scores zero."
-            return _verdict(question, status, text, None, 0, total)
+            return verdict(question, status, text, None, 0, total)
     if "bad-signature" in statuses:
         o = outcomes[statuses.index("bad-signature")]
-        return _verdict(question, "error", f"✗ {name}: {_get(o, 'error', 'wrong parameters')}",
+        return verdict(question, "error", f"✗ {name}: {_get(o, 'error', 'wrong parameters')}",
                         None, 0, total)
     if all(st == "not-implemented" for st in statuses):
-        return _verdict(question, "not-attempted",
+        return verdict(question, "not-attempted",
                         f"○ {name} not attempted yet: it still raises NotImplementedError.\n"
                         f"Replace the stub with your code ({question.summary}) and run the check again.",
                         None, 0, total)
 
-    if name == "train_mlp":
-        return _judge_accuracy(question, trials, outcomes)
+    answer = answer_for(question)
+    if answer.judge is not None:
+        return answer.judge(question, trials, outcomes)
 
-    sp = spec(name)
-    findings = [_examine(sp, trial, outcome, status, f"trial {i + 1} of {total} ({trial.label})")
+    findings = [_examine(question, answer, trial, outcome, status, f"trial {i + 1} of {total} ({trial.label})")
                 for i, (trial, outcome, status) in enumerate(zip(trials, outcomes, statuses))]
     passed_n = sum(f.passed for f in findings)
     if passed_n == total:
         count = f"all {total} trials" if total > 1 else "its trial"
-        tol = f"{sp.tol:.0e}".replace("e-0", "e-")
-        return _verdict(question, "passed",
-                        f"✓ {name} passed {count} ({sp.tried}; relative error < {tol}).",
-                        None, passed_n, total)
+        tol = f"{question.tol:.0e}".replace("e-0", "e-")
+        return verdict(question, "passed",
+                       f"✓ {name} passed {count} ({question.tried}; relative error < {tol}).",
+                       None, passed_n, total)
 
     first = next(f for f in findings if not f.passed)
     status = "error" if any(f.raised for f in findings) else "failed"
-    mistake = _diagnose(name, sp, findings, first)
+    mistake = _diagnose(answer, question, findings, first)
     head = (f"✗ {name} raised an error" if status == "error"
             else f"✗ {name} is wrong") + f" ({passed_n} of {total} {_trial_word(total)} passed)."
     text = "\n".join([head] + first.lines)
@@ -165,7 +169,7 @@ def _judge(question, trials, outcomes) -> Verdict:
     else:
         text += (f"\nNo single common mistake explains all these numbers; compare each step of your "
                  f"code with the contract: {question.summary}.")
-    return _verdict(question, status, text, mistake, passed_n, total)
+    return verdict(question, status, text, mistake, passed_n, total)
 
 
 @dataclass
@@ -179,10 +183,10 @@ class _Finding:
     error_mistake: str | None = None  # the mistake the exception's message suggests
     mutated: list = field(default_factory=list)
     warned: list = field(default_factory=list)
-    case: tuple | None = None  # (trial, args, kwargs, expected, got) for the mistake models
+    case: Case | None = None  # what the mistake models see
 
 
-def _examine(sp, trial, outcome, status, label) -> _Finding:
+def _examine(question, answer, trial, outcome, status, label) -> _Finding:
     """Judge one trial's outcome against the right answer."""
     tried = f"Tried {label}."
     mutated = [str(m) for m in _get(outcome, "mutated", [])]
@@ -203,24 +207,24 @@ def _examine(sp, trial, outcome, status, label) -> _Finding:
         return _Finding(raised=True, lines=[tried, f"It could not be run: {_get(outcome, 'error', status)}"])
 
     args, kwargs = trial.materialize()
-    expected = to_plain(sp.expected(trial, args, kwargs))
+    expected = to_plain(answer.expected(trial, args, kwargs))
     value = _get(outcome, "value", None)
     if not is_plain(value):
         return _Finding(lines=[tried, "What came back could not be read as numbers."], generic="wrong-type")
     got = conform(value, expected)
-    problem = first_problem(got, expected, sp.outputs, sp.tol, sp.floor)
+    problem = first_problem(got, expected, question.outputs, question.tol, question.floor)
     returned = str(_get(outcome, "returned", ""))
     low_precision = any(k in returned for k in ("float32", "float16"))
-    finding = _Finding(mutated=mutated, warned=warned, case=(trial, args, kwargs, expected, got))
+    finding = _Finding(mutated=mutated, warned=warned, case=Case(trial, args, kwargs, expected, got))
     if problem is None and not mutated and not warned and not low_precision:
         finding.passed = True
         return finding
 
     finding.lines = [tried]
     if problem is not None:
-        text = "Wrong: " + _problem_text(problem, expected, outcome, sp.outputs)
+        text = "Wrong: " + _problem_text(problem, expected, outcome, question.outputs)
         if problem.kind == "value":
-            text += _numerical_note(sp, trial, problem, problem.expected, at(got, problem.key))
+            text += _numerical_note(answer.probe, trial, problem, problem.expected)
         finding.lines.append(text)
     if mutated:
         finding.lines.append(f"It changed its input in place: {', '.join(mutated)}.")
@@ -248,7 +252,7 @@ def _generic_mistake(problem, mutated, warned, low_precision) -> str | None:
     return generic or ("overflow" if warned else None)
 
 
-def _diagnose(name, sp, findings, first) -> str | None:
+def _diagnose(answer, question, findings, first) -> str | None:
     """The likely mistake, strongest evidence first.
 
     A changed input; then a mistake model that explains every wrong number; then the
@@ -257,70 +261,10 @@ def _diagnose(name, sp, findings, first) -> str | None:
     """
     if any(f.mutated for f in findings):
         return "mutated-input"
-    mistake = diagnose.match_model(name, [f.case for f in findings if f.case is not None], sp.floor)
+    mistake = diagnose.match_model(answer.models, [f.case for f in findings if f.case is not None],
+                                   question.floor)
     if mistake is None:
         mistake = next((f.error_mistake for f in findings if f.error_mistake), None)
     if mistake is None and any(f.warned for f in findings):
         mistake = "overflow"
     return mistake or first.generic
-
-
-_A6_SHAPE = ("For train_mlp: return the function predict (defined inside train_mlp, so it sees the trained "
-             "weights); predict(X) must return one integer class label per row of X, e.g. "
-             "np.argmax(scores, axis=1).")
-
-
-def _a6_bad_return(outcome) -> str:
-    error = str(_get(outcome, "error", ""))
-    returned = str(_get(outcome, "returned", "")) or "something else"
-    if "expected a function" in error:
-        return f"train_mlp returned {returned}, not a function."
-    return f"predict returned {returned}, not labels ({error})."
-
-
-def _judge_accuracy(question, trials, outcomes) -> Verdict:
-    """a6: held-out accuracy of the returned predictions against ``trial.secret['y_test']``."""
-    name = question.name
-    total = len(trials)
-    need = assignments.A6_ACCURACY
-    passed_n = 0
-    for i, (trial, outcome) in enumerate(zip(trials, outcomes)):
-        label = f"Tried: {trial.label}."
-        status = str(_get(outcome, "status", "missing"))
-        if status == "bad-return":
-            return _verdict(question, "failed",
-                            f"✗ {name} is wrong.\n{label}\n{_a6_bad_return(outcome)}"
-                            f"\n{diagnose.describe('wrong-type')}\n{_A6_SHAPE}", "wrong-type", passed_n, total)
-        if status != "ok":
-            msg = str(_get(outcome, "error", status))
-            return _verdict(question, "error", f"✗ {name} raised an error.\n{label}\nIt raised {msg}",
-                            diagnose.from_error(msg), passed_n, total)
-        y = np.asarray(trial.secret["y_test"])
-        got = _get(outcome, "value", None)
-        if is_plain(got):
-            got = conform(got, y.astype(np.float64))  # a list of labels is fine too
-        if type(got) is not np.ndarray or got.shape != y.shape:  # noqa: E721
-            shape = getattr(got, "shape", None)
-            hint = (" It looks like scores or probabilities per class: return the class labels "
-                    "(np.argmax(..., axis=1))." if shape is not None and len(shape) == 2 and shape[0] == y.shape[0]
-                    else "")
-            what = f"an array of shape {shape}" if shape is not None else _get(outcome, "returned", "something else")
-            return _verdict(question, "failed",
-                            f"✗ {name}: predict returned {what}; expected labels of shape {y.shape}.{hint}\n"
-                            f"{label}\n{diagnose.describe('wrong-shape')}\n{_A6_SHAPE}", "wrong-shape",
-                            passed_n, total)
-        if not np.all(np.isfinite(got)):
-            return _verdict(question, "failed",
-                            f"✗ {name}: predict returned values that are not finite numbers.\n{label}\n"
-                            f"{diagnose.describe('overflow')}", "overflow", passed_n, total)
-        accuracy = float(np.mean(got == y))
-        if accuracy >= need:
-            passed_n += 1
-            continue
-        mistake = "constant-predictions" if np.unique(got).size == 1 else "low-accuracy"
-        return _verdict(question, "failed",
-                        f"✗ {name} reached a held-out accuracy of {accuracy:.3f}; it needs at least {need}.\n"
-                        f"{label}\n{diagnose.describe(mistake)}", mistake, passed_n, total)
-    return _verdict(question, "passed",
-                    f"✓ {name} passed: held-out accuracy of at least {need} on the digits test set.",
-                    None, passed_n, total)

@@ -31,6 +31,24 @@ class CheckResult:
         self.mistake = verdict.mistake
         self.trials_passed = verdict.trials_passed
         self.trials_total = verdict.trials_total
+        self.parts = [verdict]
+
+    @classmethod
+    def combined(cls, target: str, verdicts) -> CheckResult:
+        """One result for a class whose methods are several questions: passed when all passed."""
+        passed = all(v.passed for v in verdicts)
+        done = sum(v.passed for v in verdicts)
+        statuses = {v.status for v in verdicts}
+        status = ("passed" if passed else "not-attempted" if statuses == {"not-attempted"}
+                  else "error" if "error" in statuses else "failed")
+        mark = "✓" if passed else "○" if status == "not-attempted" else "✗"
+        head = f"{mark} {target}: {done} of {len(verdicts)} parts passed."
+        body = "\n\n".join(v.feedback for v in verdicts)
+        mistake = next((v.mistake for v in verdicts if v.mistake), None)
+        result = cls(Verdict(target, passed, status, f"{head}\n{body}", mistake,
+                             sum(v.trials_passed for v in verdicts), sum(v.trials_total for v in verdicts)))
+        result.parts = list(verdicts)
+        return result
 
     def __bool__(self) -> bool:
         return self.passed

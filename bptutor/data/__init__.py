@@ -76,3 +76,27 @@ def load_digits(test_fraction=0.25, seed=0):
     n_test = int(round(test_fraction * len(y)))
     test, train = order[:n_test], order[n_test:]
     return X[train], y[train], X[test], y[test]
+
+
+def synthetic_digits(n_train=1348, n_test=449, n_features=64, n_classes=10, prototypes=3, noise=0.25, seed=0):
+    """A fresh classification task shaped like the digits, different for every ``seed``.
+
+    Each class is a few random "prototype images" (``n_features`` values in [0, 1]); an
+    example is one of its class's prototypes plus Gaussian noise of standard deviation
+    ``noise``, clipped to [0, 1]. A network trained on the examples learns the classes;
+    nothing published can know them. Returns ``(X_train, y_train, X_test, y_test)`` like
+    :func:`load_digits`, with shuffled rows and every class present.
+    """
+    for name, value in (("n_train", n_train), ("n_test", n_test), ("n_features", n_features),
+                        ("prototypes", prototypes)):
+        _positive_int(name, value)
+    _positive_int("n_classes", n_classes, minimum=2)
+    _non_negative("noise", noise)
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0.0, 1.0, size=(n_classes, prototypes, n_features))
+    n = n_train + n_test
+    y = np.arange(n) % n_classes  # every class present, near-equal counts
+    rng.shuffle(y)
+    which = rng.integers(0, prototypes, size=n)
+    X = np.clip(centres[y, which] + rng.normal(0.0, noise, size=(n, n_features)), 0.0, 1.0)
+    return X[:n_train], y[:n_train].astype(np.int64), X[n_train:], y[n_train:].astype(np.int64)
