@@ -217,7 +217,8 @@ def grade_one(message: dict) -> dict:
         "cell_limit": float(message["cell_limit"]),
         "top_budget": float(message["top_budget"]),
         "memory_bytes": int(message["memory_bytes"]),
-        "questions": [{"name": q.name, "params": list(q.params), "time_limit": float(limits[q.name])}
+        "questions": [{"name": q.id, "target": q.target, "runner": q.runner, "params": list(q.params),
+                       "time_limit": float(limits[q.id])}
                       for q in the_assignment.questions],
         "out": out, "cwd": cwd, "uid": uid, "keep_read": _PRIVATE_PYTHON,
     }

@@ -318,11 +318,11 @@ def run_cells(job: dict, ns: dict, log: _Log) -> None:
 # --------------------------------------------------------------------------- questions
 def try_function(ns: dict, question: dict, trials: list, memory_text: str) -> dict:
     """Run every trial of one question; the JSON-able report plus arrays for ``np.savez``."""
-    name, params = question["name"], tuple(question["params"])
-    fn = ns.get(name)
+    params, runner = tuple(question["params"]), question.get("runner")
+    fn = ns.get(question.get("target") or question["name"])
     if fn is None:
         return {"missing": True}, {}
-    problem = signature_problem(fn, params)
+    problem = signature_problem(fn, params) if runner is None else None
     outcomes = []
     for trial in trials:
         if problem:
@@ -330,7 +330,7 @@ def try_function(ns: dict, question: dict, trials: list, memory_text: str) -> di
             continue
         del tripwires.CALLS[:]
         try:
-            outcome = run_trial(fn, trial, params)
+            outcome = run_trial(fn, trial, params, runner=runner)
         except tripwires.ReferenceCalled as exc:
             outcome = Outcome("reference-called", error=str(exc))
         except BaseException as exc:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt, ...

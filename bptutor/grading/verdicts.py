@@ -153,8 +153,10 @@ def judge_job(assignment: Assignment, seed: int, out_dir: str, reply: dict) -> l
         qt = trials[question.name]
         outcomes, missing = read_outcomes(out_dir, question.name, len(qt), reply)
         if missing:
-            feedback = (f"✗ {question.name}: the notebook defines no function called {question.name}. "
-                        f"Define it with exactly this name and the parameters ({', '.join(question.params)}).")
+            what = "function" if question.runner is None else "class"
+            feedback = (f"✗ {question.id}: the notebook defines no {what} called {question.target}. "
+                        f"Define it with exactly this name"
+                        + (f" and the parameters ({', '.join(question.params)})." if question.runner is None else "."))
             passed = False
         else:
             verdict = judge(question, qt, outcomes)
