@@ -780,3 +780,43 @@ def test_a_student_class_cannot_reach_the_expected_numbers():
                 frame = frame.f_back
     check.Value(Spy, seed=0)
     assert seen == []
+
+
+# --------------------------------------------------------------------------- the notebooks
+def _class_from(folder):
+    import json
+
+    from helpers.paths import ROOT
+    nb = json.loads((ROOT / folder / "a7_autodiff.ipynb").read_text(encoding="utf-8"))
+    namespace = {"__name__": "__main__"}
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and "raises-exception" not in cell["metadata"].get("tags", []):
+            exec("".join(cell["source"]), namespace)  # noqa: S102
+    return namespace["Value"]
+
+
+def test_the_released_class_defines_everything_and_its_stubs_are_not_attempted():
+    Value = _class_from("exercises")
+    for name in ("__init__", "__repr__", "__add__", "__mul__", "__pow__", "tanh", "backward",
+                 "__radd__", "__rmul__", "__neg__", "__sub__", "__truediv__"):
+        assert name in vars(Value), name
+    for name in ("__add__", "__mul__", "__pow__", "tanh", "backward"):
+        assert vars(Value)[name].__doc__, f"the stub of {name} keeps its docstring"
+    leaf = Value(2.0)
+    assert (leaf.data, leaf.grad, leaf._prev, leaf._op) == (2.0, 0.0, (), "") and repr(leaf) == "Value(data=2, grad=0)"
+    with pytest.raises(NotImplementedError, match="__add__: not implemented yet"):
+        leaf + leaf
+    result = check.Value(Value, seed=0)
+    assert result.status == "not-attempted" and all(v.status == "not-attempted" for v in result.parts)
+
+
+def test_the_solution_passes_and_its_supplied_methods_work():
+    Value = _class_from("solutions")
+    for seed in range(4):
+        assert check.Value(Value, seed=seed).passed
+    x, y = Value(3.0), Value(-2.0)
+    f = x / (y - 1.0) + 2.0 * (-x) + 1.0 + y
+    f.backward()
+    def plain(p):
+        return p[0] / (p[1] - 1) - 2 * p[0] + 1 + p[1]
+    assert np.allclose([x.grad, y.grad], numerical_gradient(plain, np.array([3.0, -2.0])), rtol=1e-7)
