@@ -20,10 +20,11 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [ROOT, os.path.join(ROOT, "tests")]  # a script: the test helpers are not installed
 
+from helpers.wrong_implementations import WRONG  # noqa: E402
+
 from bptutor import assignments, reference  # noqa: E402
 from bptutor.check import judge, run_check  # noqa: E402
 from bptutor.trials import run_trial  # noqa: E402
-from helpers.wrong_implementations import WRONG  # noqa: E402
 
 
 def corpus_once(seed, verbose):
