@@ -62,3 +62,12 @@ def test_surface_plots_and_widget():
     assert w.last_drawn["E_end"] < w.last_drawn["E"]
 
 
+
+
+def test_walk_legend_sits_beside_the_picture_not_over_the_walk():
+    path = surfaces.descent_path(X2, T2, [-2.0, 2.5], 0.2, 15)
+    fig = surfaces.plot_error_surface(X2, T2, w=[-2.0, 2.5], path=path)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 > ax.get_window_extent().x1  # right of the axes
