@@ -169,7 +169,12 @@ def constant_ratio(got, expected, floor: float = FLOOR, tol: float = 1e-6) -> fl
     big = size > floor * scale
     top = int(np.argmax(size))
     r = float(got.flat[top] / expected.flat[top])
-    if abs(r - 1.0) < 1e-3 or float(np.max(leaf_errors(got, r * expected, floor))) > tol:
+    if abs(r - 1.0) < 1e-3:
+        return None
+    last = float(expected.flat[-1])  # a cheap look at a second entry before the elementwise test
+    if abs(float(got.flat[-1]) - r * last) > 1e-6 * (abs(r) + 1.0) * scale:
+        return None
+    if float(np.max(leaf_errors(got, r * expected, floor))) > tol:
         return None
     if r != 0.0 and int(big.sum()) < 2 and simple_fraction(r) is None:
         return None

@@ -31,8 +31,8 @@ from ..trials import to_plain
 from .compare import at, close, constant_ratio, leaves, name_of, ratio_text, simple_fraction
 from .mistakes import MISTAKES
 
-__all__ = ["MISTAKES", "Ratio", "common_ratio", "describe", "from_error", "match_model", "numeric_warnings",
-           "ratio_mistake"]
+__all__ = ["MISTAKES", "RATIO_MISTAKES", "Ratio", "common_ratio", "describe", "from_error", "match_model",
+           "numeric_warnings", "ratio_mistake"]
 
 
 # --------------------------------------------------------------------------- matching
@@ -151,8 +151,12 @@ def common_ratio(cases, params=(), names=None, floor=1e-3, tol=1e-6) -> Ratio | 
         wrong = _wrong_leaves(case.got, case.expected, tol, floor)
         if not wrong:
             continue
-        ratios = [constant_ratio(leaf, at(case.expected, key), floor) for key, leaf in wrong]
-        if any(r is None for r in ratios) or not _same(ratios):
+        ratios = []
+        for key, leaf in wrong:
+            ratios.append(constant_ratio(leaf, at(case.expected, key), floor))
+            if ratios[-1] is None:
+                return None
+        if not _same(ratios):
             return None
         found.append((i, case, ratios[0], [key for key, _ in wrong]))
     if not found:
@@ -172,6 +176,10 @@ def common_ratio(cases, params=(), names=None, floor=1e-3, tol=1e-6) -> Ratio | 
 
 def _same(values) -> bool:
     return max(values) - min(values) <= 1e-6 * max(1.0, max(abs(v) for v in values))
+
+
+#: the mistakes a ratio can name
+RATIO_MISTAKES = frozenset({"zeros", "sign", "factor-2", "constant-factor", "missing-1/N", "extra-1/N"})
 
 
 def ratio_mistake(ratio: Ratio | None) -> str | None:

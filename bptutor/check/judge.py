@@ -304,8 +304,10 @@ def _diagnose(answer, question, findings, first) -> tuple:
     if any(f.mutated for f in findings):
         return "mutated-input", ""
     cases = [f.case for f in findings]
-    ratio = diagnose.common_ratio(cases, question.params, question.outputs, question.floor)
     mistake = diagnose.match_model(answer.models, [c for c in cases if c is not None], question.floor)
+    ratio = None  # only when it may name the mistake or qualify the one a model named
+    if mistake is None or mistake in diagnose.RATIO_MISTAKES:
+        ratio = diagnose.common_ratio(cases, question.params, question.outputs, question.floor)
     if mistake is None:
         mistake = diagnose.ratio_mistake(ratio)
     if mistake is None:

@@ -27,7 +27,7 @@ MISTAKES = {
     "missing-derivative": (
         "missing activation derivative",
         "The result lacks the activation's derivative: the gradient went back through the "
-        "activation as if it were the identity.",
+        "activation as if the activation were not there (as if a = z).",
         "Multiply elementwise by the activation's slope, written through its output (y (1 − y) "
         "for a sigmoid with output y), where the gradient goes back through the activation."),
     "derivative-of-preactivation": (

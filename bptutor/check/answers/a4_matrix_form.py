@@ -177,11 +177,12 @@ MLP_HINTS = {
     "missing-1/N": "E = 1/(2N) Σ ‖t − o‖² + λ/(2N) Σ ‖W‖² is a mean over the N rows of `X`, so the gradient "
                    "starts from (O − T) / N at the output, and the loss is divided by N too.",
     "extra-1/N": "Divide by N, the number of rows of `X`, exactly once: in the loss and in (O − T) / N; the "
-                 "sums over the examples in `A.T @ dZ` and `dZ.sum(axis=0)` are not divided again.",
+                 "sums over the examples that make each layer's weight and bias gradients are not divided again.",
     "factor-2": "E = 1/(2N) Σ ‖t − o‖² keeps its ½ in the loss, and its gradient (O − T) / N has no 2; "
                 "the regularisation gradient is (λ/N) W, with no ½.",
     "sign": "The function returns gradients, not update steps: start from +(O − T) / N at the output.",
-    "missing-derivative": "At the output too, multiply by the sigmoid's slope: dZ = dA ⊙ O (1 − O).",
+    "missing-derivative": "At the output too, multiply the gradient (O − T) / N elementwise by the sigmoid's slope "
+                          "O (1 − O) before it reaches the last layer's weights.",
     "constant-factor": "Compare each factor with E = 1/(2N) Σ ‖t − o‖² + λ/(2N) Σ ‖W‖²: the data term's "
                        "gradient is (O − T) / N, the regularisation's (λ/N) W.",
 }
