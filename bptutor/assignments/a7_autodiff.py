@@ -426,6 +426,10 @@ class GraphBuilder:
     def tanh(self, i):
         return self._add(("tanh", i), min(1.0, self.bound[i]))
 
+    def reciprocal(self, i, j) -> bool:
+        """``n_i * n_j`` would be 1 whatever the data (one is the other to the power -1): not a test."""
+        return self.steps[j] == ("pow", i, -1) or self.steps[i] == ("pow", j, -1)
+
     def positive(self, i, via="mul"):
         """A node ``n_i * n_i + c`` (or ``n_i ** 2 + c``) that is at least ``c >= 0.5``."""
         sq = self.pow(i, 2) if via == "pow" else self.mul(i, i)
@@ -477,7 +481,7 @@ def _random_ops(g: GraphBuilder, n_ops: int, families, reuse=0.4):
                 g.add_num(i, g.number(), left=bool(kind == 2))
         elif family == "mul":
             kind = rng.integers(3)
-            if kind == 0 and g.bound[i] * g.bound[j] <= MAX_BOUND:
+            if kind == 0 and g.bound[i] * g.bound[j] <= MAX_BOUND and not g.reciprocal(i, j):
                 g.mul(i, j)
             elif g.bound[i] * 2.5 <= MAX_BOUND:
                 g.mul_num(i, g.number(0.3, 2.0), left=bool(kind == 2))

@@ -25,9 +25,9 @@ from .. import diagnose
 from . import Answer
 
 # --------------------------------------------------------------------------- the mistakes, explained
-# These entries belong with the others in bptutor.check.diagnose.MISTAKES; until they are moved there
-# they are added when this module is imported (always before a7 is judged). setdefault never
-# overwrites an entry of the same id.
+# These entries belong with the others in the shared table (bptutor.check.mistakes.MISTAKES, which
+# bptutor.check.diagnose.MISTAKES is); until they are moved there they are added when this module is
+# imported, which is always before a7 is judged. setdefault never overwrites an entry of the same id.
 AUTODIFF_MISTAKES = {
     "autodiff-assign-not-accumulate": (
         "= instead of += in _backward",
@@ -399,6 +399,19 @@ def _operation_models(runner, method):
     return tuple(extra + models)
 
 
+#: the shared texts of these two ids speak of the sigmoid; for tanh's closure, in its own words
+TANH_HINTS = {
+    "derivative-of-preactivation": (
+        "tanh was applied once more to a value that already is tanh's output: 1 − tanh(t)² where "
+        "t = tanh(x) = out.data. Written through the output t, the slope is 1 − t², with no tanh to call "
+        "(the per-neuron article, eq. (14)).",
+        "Use the output directly: self.grad += (1 - out.data ** 2) * out.grad."),
+    "wrong-activation": (
+        "t (1 − t) is the sigmoid's slope written through its output (the per-neuron article, eq. (15)); "
+        "tanh's is 1 − t² (eq. (14)).",
+        "self.grad += (1 - t ** 2) * out.grad, with t = out.data."),
+}
+
 BACKWARD_MODELS = (
     ("autodiff-grad-not-seeded", through(runners.run_backward, backward="no-seed")),
     ("autodiff-order-not-reversed", through(runners.run_backward, backward="not-reversed")),
@@ -417,6 +430,6 @@ ANSWERS = {
     "Value.__pow__": Answer(expected_operation, probe=_probe((1,)),
                             models=_operation_models(runners.run_pow, "pow")),
     "Value.tanh": Answer(expected_operation, probe=_probe((1,)),
-                         models=_operation_models(runners.run_tanh, "tanh")),
+                         models=_operation_models(runners.run_tanh, "tanh"), hints=TANH_HINTS),
     "Value.backward": Answer(expected_backward, probe=_probe((0,)), models=BACKWARD_MODELS),
 }
