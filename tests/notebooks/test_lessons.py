@@ -18,7 +18,7 @@ LESSONS_DIR = ROOT / "lessons"
 LESSONS = (
     "00_chain_rule.ipynb", "01_gradient_checking.ipynb", "02_one_neuron.ipynb",
     "03_output_layer.ipynb", "04_hidden_layers.ipynb", "05_matrix_form.ipynb",
-    "06_softmax.ipynb", "07_training_in_practice.ipynb", "08_autodiff.ipynb",
+    "06_softmax.ipynb", "07_training_in_practice.ipynb", "07b_depth_and_minima.ipynb", "08_autodiff.ipynb",
     "09_capstone.ipynb",
 )
 WIDGET_CALL = re.compile(r"(_widget|_slider|_sliders|_browser|interact)\(")
