@@ -81,10 +81,17 @@ def plot_error_surface(X, t, w=None, path=None, kind: str = "contour", lim: floa
     ``w`` (shape ``(2,)``): a point to mark, with the downhill arrow ``-dE/dw``
     (scaled to a fixed length; its true length is in the title). ``path``: an
     array ``(k, 2)`` of weights to draw as a walk (see :func:`descent_path`).
-    Returns the Figure.
+    Returns the Figure. A new ``"3d"`` figure (no ``ax`` given) shows the contour map of the
+    same surface beside the 3-D view, so the picture fills the notebook's width.
     """
     if kind not in ("contour", "3d"):
         raise ValueError(f"kind must be 'contour' or '3d'; got {kind!r}")
+    if kind == "3d" and ax is None:
+        style.use()
+        fig = plt.figure(figsize=(style.WIDTH, 4.8), layout="constrained")
+        plot_error_surface(X, t, w, path, "3d", lim, fig.add_subplot(121, projection="3d"), n)
+        plot_error_surface(X, t, w, path, "contour", lim, fig.add_subplot(122), n)
+        return fig
     grid = np.linspace(-lim, lim, n)
     W1, W2 = np.meshgrid(grid, grid)
     E = linear_neuron_error(np.stack([W1, W2], axis=-1), X, t)
