@@ -88,7 +88,7 @@ def draw_network(sizes, ax=None, node_text=None, edge_text=None, highlight_nodes
     if ax is None:
         width = (len(sizes) - 1) * LAYER_GAP + 1.8
         height = (max(sizes) - 1) * UNIT_GAP + 1.85
-        fig, ax = style.figure(height=style.WIDTH * height / width + 1.3)
+        fig, ax = style.figure(height=round(style.WIDTH * height / width + 1.3, 1))
     else:
         fig = ax.figure
     for l in range(1, len(sizes)):
