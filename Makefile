@@ -1,6 +1,7 @@
 # bptutor -- one entry point for students, instructors and maintainers.
-#   make lab           set up .venv (first time only) and start JupyterLab at lesson 00
-#   make test          set up .venv and run the whole test suite (pytest + nbval)
+#   make lab           set up .venv with the course only (first time) and start JupyterLab at lesson 00
+#   make test          set up .venv with the test extras and run the whole suite (pytest + nbval, twice
+#                      over lessons/solutions: this machine's BLAS kernels and Prescott's)
 #   make test-browser  run every lesson in headless Chromium (needs /usr/bin/chromium)
 #   make release       regenerate exercises/ from solutions/
 #   make bench         run the benchmarks and print their tables
@@ -8,36 +9,53 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
-STAMP   = $(VENV)/.bptutor-installed
+# two installs: the course alone (make lab: the package and its runtime dependencies) and the
+# maintainers' (make setup / make test: the test and browser extras as well)
+COURSE_STAMP = $(VENV)/.bptutor-course
+STAMP        = $(VENV)/.bptutor-installed
 JOBS   ?= 2
+# a notebook cell that takes longer than this fails (the slowest lesson cell needs well under a
+# minute): a stalled kernel costs minutes, not the whole CI job
+CELL_TIMEOUT ?= 120
+NBVAL = --nbval --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: setup lab test test-browser release bench clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "bptutor needs Python >= 3.10, found " + sys.version' 
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "bptutor needs Python >= 3.10, found " + sys.version'
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# (a venv that already has the maintainers' install up to date has the course too)
+$(COURSE_STAMP): pyproject.toml | $(VENV)/bin/python
+	if [ ! $(STAMP) -nt pyproject.toml ]; then $(BIN)/python -m pip install --quiet -e .; fi
+	touch $(COURSE_STAMP)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test,browser]'
-	touch $(STAMP)
+	touch $(COURSE_STAMP) $(STAMP)
 
 # Jupyter refuses to run as root unless told (containers and CI machines often are root).
 ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS ?=
 
-lab: $(STAMP)
+# .jupyter/settings/overrides.json: no "get notified about Jupyter news?" question on the course's server
+lab: $(COURSE_STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/lessons/00_chain_rule.ipynb \
-	    $(ROOT_FLAG) $(LAB_ARGS)
+	    --LabApp.app_settings_dir=.jupyter/settings $(ROOT_FLAG) $(LAB_ARGS)
 
 # Two pytest workers on two cores: one BLAS thread each, or they fight over the cores.
+# The stored outputs must not depend on the processor: lessons and solutions run a second time on
+# OpenBLAS's oldest x86-64 kernels (Prescott), which sum in another order than this machine's.
 test: export OPENBLAS_NUM_THREADS = 1
 test: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile $(NBVAL) tests lessons solutions
+	OPENBLAS_CORETYPE=Prescott $(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile $(NBVAL) \
+	    lessons solutions
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
-	    --nbval --nbval-current-env --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	    tests lessons solutions
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile \
-	    --nbval-lax --nbval-current-env --nbval-cell-timeout=300 exercises
+	    --nbval-lax --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) exercises
 
 # BPTUTOR_BROWSER=1 opts in to tests/browser (never collected by `make test`); the browser is
 # /usr/bin/chromium unless BPTUTOR_CHROMIUM names another; screenshots go to artifacts/screenshots/.
