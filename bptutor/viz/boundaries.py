@@ -10,6 +10,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import style
 from .live import live_figure
 
 #: the square the XOR points sit in, with a margin
@@ -67,9 +68,11 @@ def plot_boundary(ax, predict, X, T, title=None, xlim=XOR_LIMITS, ylim=XOR_LIMIT
     return shading
 
 
-def boundary_small_multiples(snapshots, X, T, ncols=None):
+def boundary_small_multiples(snapshots, X, T, ncols=None, full_width=False):
     """One panel per snapshot ``(epoch, predict)``, side by side, sharing one colour bar.
 
+    ``full_width=True`` draws the figure in the course style (:mod:`bptutor.viz.style`: as wide
+    as the notebook, legible fonts); the default keeps the compact size of 2.4 inches a panel.
     Returns the ``Figure``.
     """
     snapshots = list(snapshots)
@@ -77,7 +80,10 @@ def boundary_small_multiples(snapshots, X, T, ncols=None):
         raise ValueError("snapshots is empty; give a list of (epoch, predict) pairs")
     ncols = ncols or len(snapshots)
     nrows = int(np.ceil(len(snapshots) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.4 * ncols, 2.5 * nrows), squeeze=False)
+    if full_width:
+        fig, axes = style.figure(nrows, ncols, height=style.WIDTH / (ncols + 0.6) * nrows + 0.6, squeeze=False)
+    else:
+        fig, axes = plt.subplots(nrows, ncols, figsize=(2.4 * ncols, 2.5 * nrows), squeeze=False)
     shading = None
     for ax, (epoch, predict) in zip(axes.flat, snapshots):
         shading = plot_boundary(ax, predict, X, T, title=f"epoch {epoch}")
@@ -87,12 +93,13 @@ def boundary_small_multiples(snapshots, X, T, ncols=None):
     return fig
 
 
-def boundary_slider(snapshots, X, T, errors=None):
+def boundary_slider(snapshots, X, T, errors=None, full_width=False):
     """A slider over the snapshots; the panel shows the boundary at the chosen epoch.
 
     ``snapshots``: list of ``(epoch, predict)`` in training order. ``errors``
     (optional): the error per epoch, ``errors[e - 1]`` after epoch ``e``; when given,
     a second panel shows the error curve with the chosen epoch marked.
+    ``full_width=True`` draws in the course style (:mod:`bptutor.viz.style`).
     Returns the widget (see :func:`bptutor.viz.live.live_figure`).
     """
     snapshots = list(snapshots)
@@ -104,6 +111,13 @@ def boundary_slider(snapshots, X, T, errors=None):
     by_epoch = dict(snapshots)
 
     def draw(epoch):
+        if full_width:
+            fig, axes = style.figure(ncols=1 if errors is None else 2)
+            ax = axes if errors is None else axes[0]
+            if errors is not None:
+                _error_panel(axes[1], errors, epoch)
+            plot_boundary(ax, by_epoch[epoch], X, T, title=f"decision boundary after epoch {epoch}")
+            return fig
         if errors is None:
             fig, ax = plt.subplots(figsize=(3.4, 3.2))
         else:

@@ -65,3 +65,19 @@ def test_boundary_slider_changes_picture():
     assert "epoch 10" in box.figure.axes[0].get_title()
 
 
+
+
+def test_full_width_option_draws_in_the_course_style_and_the_default_keeps_its_size():
+    from bptutor.viz import style
+
+    X, T = xor()
+    snapshots = [(0, _xor_like(0.5)), (10, _xor_like(1.5))]
+    compact = boundaries.boundary_small_multiples(snapshots, X, T)
+    assert compact.get_size_inches() == pytest.approx((4.8, 2.5))  # lessons 04 and 08 rely on this size
+    wide = boundaries.boundary_small_multiples(snapshots, X, T, full_width=True)
+    assert wide.get_figwidth() == pytest.approx(style.WIDTH)
+    assert [ax.get_title() for ax in wide.axes if ax.get_title()] == ["epoch 0", "epoch 10"]
+    box = boundaries.boundary_slider(snapshots, X, T, errors=np.linspace(1, 0.1, 10), full_width=True)
+    assert box.figure.get_figwidth() == pytest.approx(style.WIDTH)
+    box.children[0].children[0].value = 10
+    assert "epoch 10" in box.figure.axes[0].get_title()

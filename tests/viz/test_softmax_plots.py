@@ -32,3 +32,11 @@ def test_softmax_sliders_move_the_bars():
     flat = [p.get_height() for p in box.figure.axes[0].patches]
     assert max(flat) - min(flat) < max(after) - min(after)
 
+
+
+def test_bars_fill_the_course_width():
+    from bptutor.viz import style
+
+    fig = softmax_plots.plot_softmax_bars([1.0, 0.0, -1.0], target=2)
+    assert fig.get_figwidth() == pytest.approx(style.WIDTH)
+    assert [t.get_text() for t in fig.axes[1].texts][2].startswith("-")  # the true class is pushed up

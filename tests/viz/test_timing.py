@@ -49,3 +49,10 @@ def test_counted_sees_the_2P_calls_of_a_central_difference_gradient():
     grad = gradcheck.numerical_gradient(lambda _: loss(), w)
     assert loss.calls == 2 * w.size
     np.testing.assert_allclose(grad, 2 * w, atol=1e-6)
+
+
+def test_time_bars_fill_the_course_width():
+    from bptutor.viz import style
+
+    ax = timing.plot_times({"slow": 1.0, "fast": 0.01})
+    assert ax.figure.get_figwidth() == pytest.approx(style.WIDTH)

@@ -56,3 +56,12 @@ def test_batch_noise_slider_with_labelled_tables():
     assert "B = 64" == box.figure.axes[0].get_title()
     with pytest.raises(ValueError, match="all tables need"):
         training_plots.batch_noise_slider({"a": tables["a"], "c": {1: np.zeros(3)}})
+
+
+def test_noise_plot_fills_the_course_width_and_the_error_curve_keeps_its_size():
+    from bptutor.viz import style
+
+    X, T, lg = _small_problem()
+    ax = training_plots.plot_gradient_noise(training_plots.noise_table(lg, X, T, [1, 64], n_draws=3))
+    assert ax.figure.get_figwidth() == pytest.approx(style.WIDTH)
+    assert training_plots.plot_error_curve([0.3, 0.2]).figure.get_size_inches() == pytest.approx((5.5, 3.2))
