@@ -81,10 +81,16 @@ class WorkerCgroup:
     def set_memory(self, limit: int) -> None:
         folder = self._memory()
         if self.version == 1:
-            _write(os.path.join(folder, "memory.limit_in_bytes"), str(limit))
+            files = [os.path.join(folder, "memory.limit_in_bytes")]
             swap = os.path.join(folder, "memory.memsw.limit_in_bytes")
             if os.path.exists(swap):  # memory + swap: no escaping the limit into swap
-                _write(swap, str(limit))
+                files.append(swap)
+            try:  # the kernel wants memory <= memory + swap at every step: lower memory first, raise swap first
+                for name in files:
+                    _write(name, str(limit))
+            except OSError:
+                for name in reversed(files):
+                    _write(name, str(limit))
         else:
             _write(os.path.join(folder, "memory.max"), str(limit))
             swap = os.path.join(folder, "memory.swap.max")
