@@ -21,7 +21,7 @@ from .model import DEFAULT_FLOOR, DEFAULT_TOL, Assignment, Question
 
 #: the course's own assignments: one child-safe module here and one twin in bptutor.check.answers each
 BUILT_IN = ("a1_chain_rule", "a2_one_neuron", "a3_hidden_layers", "a4_matrix_form", "a5_softmax",
-            "a6_capstone")
+            "a6_capstone", "a7_autodiff")
 
 __all__ = ["ASSIGNMENTS", "ASSIGNMENT_OF", "BUILT_IN", "DEFAULT_FLOOR", "DEFAULT_TOL", "QUESTIONS",
            "Assignment", "Question", "assignment", "question", "questions_for", "register", *BUILT_IN]

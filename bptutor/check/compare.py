@@ -8,6 +8,7 @@ returns a description of the difference instead of raising.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -149,6 +150,60 @@ def close(a, b, tol=1e-6, floor=FLOOR) -> bool:
     if not np.array_equal(fa, fb) or not np.array_equal(a[~fa], b[~fb], equal_nan=True):
         return False
     return not fa.any() or float(np.max(leaf_errors(a[fa], b[fb], floor))) <= tol
+
+
+def constant_ratio(got, expected, floor: float = FLOOR, tol: float = 1e-6) -> float | None:
+    """``r`` when ``got == r * expected`` in every entry (``r`` not 1), else ``None``.
+
+    Both are plain arrays. A single entry (or one that dominates its array) is a ratio of
+    anything, so it is trusted only when ``r`` is a simple fraction (:func:`simple_fraction`).
+    """
+    if type(got) is not np.ndarray or type(expected) is not np.ndarray or got.shape != expected.shape:  # noqa: E721
+        return None
+    if not expected.size or not (np.isfinite(got).all() and np.isfinite(expected).all()):
+        return None
+    size = np.abs(expected)
+    scale = float(size.max())
+    if scale == 0.0:
+        return None
+    big = size > floor * scale
+    top = int(np.argmax(size))
+    r = float(got.flat[top] / expected.flat[top])
+    if abs(r - 1.0) < 1e-3:
+        return None
+    last = float(expected.flat[-1])  # a cheap look at a second entry before the elementwise test
+    if abs(float(got.flat[-1]) - r * last) > 1e-6 * (abs(r) + 1.0) * scale:
+        return None
+    if float(np.max(leaf_errors(got, r * expected, floor))) > tol:
+        return None
+    if r != 0.0 and int(big.sum()) < 2 and simple_fraction(r) is None:
+        return None
+    return 0.0 if abs(r) < tol else r
+
+
+def _fraction(r: float, limit: int) -> Fraction | None:
+    """``r`` as a fraction with denominator at most ``limit`` when it is one (to 1e-9), else ``None``."""
+    if not np.isfinite(r) or r == 0.0:
+        return None
+    f = Fraction(r).limit_denominator(limit)
+    return f if abs(float(f) - r) <= 1e-9 * abs(r) else None
+
+
+def simple_fraction(r: float) -> Fraction | None:
+    """``r`` when it is ``±k`` or ``±1/k`` for a whole ``k <= 64`` (to 1e-9), else ``None``."""
+    f = _fraction(r, 64)
+    if f is None or (abs(f.numerator) != 1 and f.denominator != 1) or abs(f.numerator) > 64:
+        return None
+    return f
+
+
+def ratio_text(r: float) -> str:
+    """A ratio for feedback: ``2``, ``1/2``, ``−1``, ``3/2``, ``0.37``."""
+    f = _fraction(r, 12)
+    if f is None or abs(f.numerator) > 64:
+        f = simple_fraction(r)
+    text = (str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}") if f else f"{r:.4g}"
+    return text.replace("-", "−")
 
 
 def leaves(value, key=()):

@@ -1,225 +1,38 @@
-"""The diagnosis of common mistakes: a vocabulary, and the matching of mistake models.
+"""The diagnosis of common mistakes: matching mistake models, reading ratios and errors, the words.
 
-:data:`MISTAKES` maps a mistake id to ``(title, explanation, what to try)``: one shared
-table of explanations for every assignment.
+:data:`MISTAKES` (the shared table of :mod:`bptutor.check.mistakes`) maps a mistake id to
+``(title, explanation, what to try)``; a question's twin in :mod:`bptutor.check.answers`
+may say the same in the question's own names (``Answer.hints``), and :func:`describe`
+prefers those.
 
-Each question's *mistake models* live in its twin under :mod:`bptutor.check.answers`:
-``(mistake_id, model)`` pairs, where ``model(case)`` computes what one specific wrong
-implementation returns for the same inputs (the sign flipped, a transpose missing, the
-activation derivative left out...; see :mod:`bptutor.check.mistake_models`). When a
-student's outputs agree with a model on every trial, and the model differs from the
-right answer on at least one, :func:`match_model` names that mistake.
+Each question's *mistake models* live in its twin too: ``(mistake_id, model)`` pairs,
+where ``model(case)`` computes what one specific wrong implementation returns for the same
+inputs (a transpose missing, the activation derivative left out...; see
+:mod:`bptutor.check.mistake_models`). When a student's outputs agree with a model on
+every trial, and the model differs from the right answer on at least one,
+:func:`match_model` names that mistake.
 
-Other mistakes are read from the outcome itself: :func:`from_error` (the
-message of an exception), warnings and non-finite values (``overflow``), a
-changed input (``mutated-input``), the shape, type and count of what came back.
+A wrong value that is a clean multiple of the right one needs no model:
+:func:`common_ratio` finds it for every question (the sign flipped is ``× −1``, a lost
+½ is ``× 2``, a sum where a mean belongs is ``× N``) and :func:`ratio_mistake` names it.
+Other mistakes are read from the outcome itself: :func:`from_error` (the message of an
+exception), warnings and non-finite values (``overflow``), a changed input
+(``mutated-input``), ``None`` (``missing-return``), the shape, type and count of what
+came back.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..trials import to_plain
-from .compare import at, close, leaves
+from .compare import at, close, constant_ratio, leaves, name_of, ratio_text, simple_fraction
+from .mistakes import MISTAKES
 
-MISTAKES = {
-    "sign": (
-        "sign flipped",
-        "Your values have the right size but the opposite sign. The classic cause: seed 000 defines "
-        "its local gradient as δ = −∂E/∂s (eq. 19) and writes the error as e = t − o, while this "
-        "course uses δ = ∂E/∂z. Mixing the two conventions flips the sign.",
-        "Write δ = ∂E/∂z and dE/do = o − t (not t − o); check each minus sign against the course "
-        "notation table."),
-    "transpose": (
-        "transposed result or missing transpose",
-        "A matrix product has its factors the wrong way round or is missing a transpose, so the "
-        "result is transposed or the shapes do not line up.",
-        "Write the shape of every factor next to the product: with rows as examples, "
-        "dX = dZ @ W.T and dW = X.T @ dZ; a gradient always has the shape of what it is the "
-        "gradient of."),
-    "missing-derivative": (
-        "missing activation derivative",
-        "The result lacks the factor f'(z) = a (1 − a) of the sigmoid: the gradient was passed "
-        "through the activation as if it were the identity.",
-        "Multiply elementwise by a * (1 - a) where the gradient crosses a sigmoid (seed 000, "
-        "eqs. 15 and 34)."),
-    "derivative-of-preactivation": (
-        "derivative formula applied to the output as if it were the pre-activation",
-        "You computed σ(a)(1 − σ(a)) (or 1 − tanh(a)²), i.e. applied the activation once more to a "
-        "value that already is the activation's output. Written through the output the derivative "
-        "is a (1 − a) for the sigmoid (seed 000, eq. 15) and 1 − a² for tanh (eq. 14).",
-        "Use the stored output directly: a * (1 - a), not sigmoid(a) * (1 - sigmoid(a))."),
-    "derivative-twice": (
-        "activation derivative applied twice (or where it does not belong)",
-        "The factor a (1 − a) appears once too often: for example it was applied when computing δ "
-        "and again when using it.",
-        "Apply f'(z) exactly once per layer, at the moment the gradient crosses that layer's "
-        "activation."),
-    "wrong-activation": (
-        "the derivative (or function) of the other activation",
-        "The values match the formula of a different activation: the sigmoid's a (1 − a) where "
-        "tanh's 1 − a² belongs, or the reverse.",
-        "Sigmoid: σ' = a (1 − a) (seed 000, eq. 15); tanh: 1 − a² (eq. 14)."),
-    "factor-2": (
-        "factor of 2 or ½",
-        "Your values are exactly twice (or half) the expected ones in some output.",
-        "Check the ½ in E = ½ Σ (t − o)² (its derivative is o − t, no 2), the 2h in a central "
-        "difference, and the 2 from differentiating a square."),
-    "missing-1/N": (
-        "missing 1/N",
-        "Your values are N times too large: the batch mean was written as a sum.",
-        "The loss is a mean over the N examples (seed 000, eq. 6), so every gradient carries the "
-        "same 1/N."),
-    "extra-1/N": (
-        "extra 1/N",
-        "Your values are N (or K) times too small: something was averaged that should be summed.",
-        "Divide by N once, where the loss is averaged; a per-example δ or a sum over rows "
-        "(db) gets no extra division."),
-    "wrong-axis": (
-        "wrong axis",
-        "A sum, maximum or normalisation runs over the wrong axis (columns instead of rows, or the "
-        "whole array).",
-        "Rows are examples: softmax normalises along axis=1 (each row sums to 1); db sums over "
-        "axis=0; use keepdims=True so the result broadcasts back row by row."),
-    "broadcast": (
-        "shapes that do not broadcast",
-        "An elementwise operation combined arrays whose shapes do not fit, typically a row sum "
-        "without keepdims=True, or a matrix product with a missing transpose that happened to "
-        "run but gave the wrong shape.",
-        "Print the shapes of both operands; use keepdims=True on sums you subtract back."),
-    "regularised-biases": (
-        "biases regularised",
-        "The λ term was applied to the biases too; only the weights are regularised (seed 002: "
-        "the bias column gets no λ).",
-        "Add λ/N · W to grads_W only, and λ/(2N) Σ ‖W‖² to the loss; leave grads_b alone."),
-    "missing-regularisation": (
-        "regularisation missing from the loss or from the gradients",
-        "The λ term appears in only one of the two: the loss has λ/(2N) Σ ‖W‖², so every "
-        "weight gradient has (λ/N) W, and the reverse.",
-        "Add 0.5 * lam / N * sum of squared weights to the loss and lam / N * W to each grads_W[l]."),
-    "lambda-not-divided-by-N": (
-        "λ not divided by N",
-        "The regularisation term lacks its 1/N: E has λ/(2N) Σ ‖W‖², so its gradient is (λ/N) W.",
-        "Use lam / N, both in the loss and in the gradient."),
-    "forward-difference": (
-        "forward instead of central differences",
-        "Your gradient is (f(x + h) − f(x)) / h: its error is proportional to h (about 1e-5 here), "
-        "while the central difference (f(x + h) − f(x − h)) / 2h is accurate to about h².",
-        "Evaluate f at x + h and at x − h and divide by 2h (lesson 01)."),
-    "step-too-large": (
-        "central difference with too large a step",
-        "Your gradient is a central difference, but its step h is so large that the h² error "
-        "term shows (about h² f‴(x) / 6).",
-        "Use the contract's default eps=1e-5: small enough for the h² error, large enough for "
-        "round-off (lesson 01's error-vs-h curve)."),
-    "relerr-no-floor": (
-        "relative error without the floor",
-        "Without the floor max(|a| + |b|, 1e-8) the ratio is 0/0 = nan when both are zero, and "
-        "tiny values give huge relative errors.",
-        "Divide by np.maximum(np.abs(a) + np.abs(b), 1e-8)."),
-    "relerr-no-max": (
-        "relative error not the maximum of the elementwise ratios",
-        "The contract is max over entries of |a − b| / max(|a| + |b|, 1e-8): the ratio is taken "
-        "entry by entry, then the largest one is returned as a float. A mean, a sum, a ratio of "
-        "maxima or the whole array hide the one entry that is wrong.",
-        "Compute the elementwise ratio first, then return float(np.max(ratio))."),
-    "relerr-denominator": (
-        "relative error with the wrong denominator",
-        "The denominator must be |a| + |b| (with the floor); max(|a|, |b|) or |b| alone gives "
-        "different numbers.",
-        "Use np.maximum(np.abs(a) + np.abs(b), 1e-8)."),
-    "missing-path": (
-        "a path of the chain rule left out",
-        "f depends on x along several paths of the graph (x², xy, (x + y)²); the chain rule sums "
-        "over all of them (seed 003).",
-        "List every node that x (and y) feeds into and add one term per path."),
-    "swapped-outputs": (
-        "outputs swapped",
-        "The values are right but in the wrong places (e.g. ∂f/∂y returned where ∂f/∂x belongs).",
-        "Return the items in the order the contract gives."),
-    "wrong-order": (
-        "returned items in the wrong order",
-        "The returned items are right but in the wrong order.",
-        "Return (dX, dW, db) in exactly this order."),
-    "layer-order": (
-        "gradients listed in backward order",
-        "The backward pass visits layers from the last to the first; the lists must still be "
-        "ordered like weights and biases (layer 0 first).",
-        "Fill grads_W[l] by index (e.g. start from [None] * L) or reverse the lists at the end."),
-    "missing-bias": (
-        "bias left out",
-        "The result lacks the bias b: z = x W + b (seed 000, eq. 1 with the bias input fixed at 1).",
-        "Add b; it broadcasts over the rows."),
-    "missing-upstream": (
-        "upstream gradient ignored",
-        "The result does not depend on the upstream gradient dA: the chain rule multiplies the "
-        "local derivative by it (seed 004, Example 1).",
-        "Return dA * A * (1 - A)."),
-    "diagonal-jacobian": (
-        "only the diagonal of the softmax Jacobian",
-        "S ⊙ (1 − S) ⊙ dS uses only the diagonal of the softmax Jacobian diag(s) − s sᵀ; every "
-        "output of a softmax depends on every logit of its row.",
-        "Use S * (dS - np.sum(S * dS, axis=1, keepdims=True)) (seed 004, Example 4)."),
-    "mean-over-all-entries": (
-        "averaged over all entries instead of over the examples",
-        "np.mean over the whole N × C array divides by N·C; the loss is a mean over the N examples "
-        "only (each row sums over its C classes).",
-        "Use -np.sum(Y * np.log(S)) / N."),
-    "swapped-arguments": (
-        "arguments swapped",
-        "The function uses its inputs the other way round (e.g. log of the labels instead of log "
-        "of the probabilities).",
-        "Check which argument is which in the signature."),
-    "overflow": (
-        "overflow or NaN for large inputs",
-        "exp of a large number overflows to inf, and inf/inf or inf − inf gives NaN; NumPy warns "
-        "even when the final value happens to be right.",
-        "Never let exp see a large positive number: for the sigmoid use exp(-|z|) on each branch "
-        "separately (np.where evaluates both branches!), for the softmax subtract each row's "
-        "maximum first."),
-    "mutated-input": (
-        "an input array changed in place",
-        "The function changed an array it was given (e.g. x[i] += h without restoring it, or "
-        "dA *= ... ). The caller's data is then silently wrong. Even x[i] += h followed by "
-        "x[i] -= h can leave a different last digit.",
-        "Work on a copy (x = x.copy()), or save the old value and put it back (old = x[i]; ...; "
-        "x[i] = old); avoid in-place operators (+=, *=) on inputs."),
-    "wrong-shape": (
-        "wrong shape",
-        "The returned array has a different shape from the one the contract gives.",
-        "Compare with the docstring: a gradient has the shape of what it is the gradient of."),
-    "wrong-type": (
-        "wrong type",
-        "The function returned something other than what the contract asks (e.g. a string, a "
-        "dict, a matrix subclass, a generator, or weights instead of a predict function).",
-        "Return NumPy arrays (np.ndarray) or numbers, in a tuple when several are asked for."),
-    "wrong-count": (
-        "wrong number of returned items",
-        "The function returned a different number of items than the contract asks.",
-        "Return a tuple with exactly the items listed in the contract, in that order."),
-    "low-precision": (
-        "float32 precision",
-        "Your numbers are right to about 7 digits only: somewhere the computation runs in float32 "
-        "(or float16), which keeps about 7 significant digits where float64 keeps 16.",
-        "Keep arrays float64 (the default of np.zeros, np.array of Python floats); avoid "
-        "dtype=np.float32 and .astype(np.float32)."),
-    "scalar-math": (
-        "scalar-only math on arrays",
-        "math.exp and friends accept one number; the function must work on whole arrays.",
-        "Use numpy's np.exp, np.log, ... which work elementwise."),
-    "constant-predictions": (
-        "predict returns the same label for every example",
-        "All predictions are one class: the network did not learn (zero or saturated "
-        "initialisation, learning rate too small or too large) or predict ignores its input.",
-        "Initialise weights with small random numbers (never all zeros), check the loss goes "
-        "down during training, and make predict use its argument."),
-    "low-accuracy": (
-        "held-out accuracy too low",
-        "The network does not classify the held-out digits well enough.",
-        "Train longer or with a better learning rate, check your gradients numerically, and make "
-        "sure predict returns class labels (argmax over the outputs)."),
-}
+__all__ = ["MISTAKES", "RATIO_MISTAKES", "Ratio", "common_ratio", "describe", "from_error", "match_model",
+           "numeric_warnings", "ratio_mistake"]
 
 
 # --------------------------------------------------------------------------- matching
@@ -296,7 +109,163 @@ def numeric_warnings(warnings) -> list:
     return [w for w in warnings if any(k in str(w) for k in NUMERIC_WARNINGS)]
 
 
-def describe(mistake: str) -> str:
-    """The feedback paragraph for a mistake id."""
+# --------------------------------------------------------------------------- ratios
+@dataclass(frozen=True)
+class Ratio:
+    """What every wrong output of every trial shares.
+
+    ``kind``: ``"constant"`` (``value`` times the right answer in every trial) or
+    ``"rows"`` (``N ** value`` times it, ``N`` the number of rows of ``rows_of``, which
+    differs from trial to trial). ``n``: that number in the first trial that went wrong;
+    ``trial``: its position (0-based); ``outputs``: the names of the wrong outputs, or
+    ``()`` when the result has one output.
+    """
+
+    kind: str
+    value: float
+    n: int = 0
+    rows_of: str = ""
+    trial: int = 0
+    outputs: tuple = ()
+
+
+def _rows(case, params):
+    """``(parameter name, number of rows)`` of the first 2-D array argument, or ``None``."""
+    for name, arg in zip(params or (), case.args):
+        if isinstance(arg, np.ndarray) and arg.ndim == 2:
+            return name, int(arg.shape[0])
+    return None
+
+
+def common_ratio(cases, params=(), names=None, floor=1e-3, tol=1e-6) -> Ratio | None:
+    """The ratio shared by every output the student got wrong, over all ``cases``, or ``None``.
+
+    ``cases``: a :class:`~bptutor.check.mistake_models.Case` per trial (``None`` for a trial
+    that returned no numbers), so ``Ratio.trial`` counts trials; ``params``: the question's
+    parameter names (to say what N counts); ``names``: its outputs.
+    """
+    found = []  # (trial position, case, ratio, wrong keys)
+    for i, case in enumerate(cases):
+        if case is None:
+            continue
+        wrong = _wrong_leaves(case.got, case.expected, tol, floor)
+        if not wrong:
+            continue
+        ratios = []
+        for key, leaf in wrong:
+            ratios.append(constant_ratio(leaf, at(case.expected, key), floor))
+            if ratios[-1] is None:
+                return None
+        if not _same(ratios):
+            return None
+        found.append((i, case, ratios[0], [key for key, _ in wrong]))
+    if not found:
+        return None
+    first, case, r, keys = found[0]
+    tops = tuple(dict.fromkeys(name_of(names, key[:1]) for key in keys)) if isinstance(names, (tuple, list)) else ()
+    rows = [_rows(c, params) for _, c, _, _ in found]
+    # N rows when every trial's ratio is its own N (or 1/N); N = 2 everywhere could as well be a factor 2
+    if all(rows) and len({name for name, _ in rows}) == 1 and {n for _, n in rows} - {1, 2}:
+        for power in (1.0, -1.0):
+            if all(abs(ratio - n ** power) <= 1e-6 * n ** power for (_, _, ratio, _), (_, n) in zip(found, rows)):
+                return Ratio("rows", power, rows[0][1], rows[0][0], first, tops)
+    if _same([ratio for _, _, ratio, _ in found]):
+        return Ratio("constant", r, trial=first, outputs=tops)
+    return None
+
+
+def _same(values) -> bool:
+    return max(values) - min(values) <= 1e-6 * max(1.0, max(abs(v) for v in values))
+
+
+#: the mistakes a ratio can name
+RATIO_MISTAKES = frozenset({"zeros", "sign", "factor-2", "constant-factor", "missing-1/N", "extra-1/N"})
+
+
+def ratio_mistake(ratio: Ratio | None) -> str | None:
+    """The mistake a ratio names by itself (``None`` when there is none)."""
+    if ratio is None:
+        return None
+    if ratio.kind == "rows":
+        return "missing-1/N" if ratio.value > 0 else "extra-1/N"
+    r = ratio.value
+    if r == 0.0:
+        return "zeros"
+    if abs(r + 1.0) < 1e-9:
+        return "sign"
+    if abs(abs(r) - 2.0) < 1e-9 or abs(abs(r) - 0.5) < 1e-9:
+        return "factor-2"
+    return "constant-factor"
+
+
+_SIZE_WORDS = {2.0: "twice too large", 0.5: "half the right size", -2.0: "twice too large, with the opposite sign",
+               -0.5: "half the right size, with the opposite sign"}
+
+
+def ratio_detail(ratio: Ratio | None, case=None, params=()) -> str:
+    """Words for a ratio, to follow a mistake's title: ``twice too large``, ``5 × too large: 5 is N, ...``."""
+    if ratio is None:
+        return ""
+    where = f"{', '.join(ratio.outputs)}: " if ratio.outputs else ""
+    if ratio.kind == "rows":
+        how = "too large" if ratio.value > 0 else "too small"
+        return (f"{where}N times {how}, with N = {ratio.n} in trial {ratio.trial + 1}: the number of rows "
+                f"(examples) of `{ratio.rows_of}`")
+    r = ratio.value
+    if r == 0.0 or abs(r + 1.0) < 1e-9:
+        return ""
+    words = _SIZE_WORDS.get(round(r, 9), f"exactly {ratio_text(r)} × the expected values")
+    size = _size_named(r, case, params)
+    return f"{where}{words}{size}"
+
+
+def _size_named(r, case, params) -> str:
+    """``; 4 is the number of columns of `S``` when ``r`` or ``1/r`` is a size of an input (3 or more)."""
+    if case is None:
+        return ""
+    f = simple_fraction(r)
+    if f is None or (abs(f.numerator) != 1 and f.denominator != 1):
+        return ""
+    k = abs(f.numerator) * f.denominator
+    if k < 3:
+        return ""
+    for name, arg in zip(params or (), case.args):
+        if isinstance(arg, np.ndarray) and arg.ndim <= 2:
+            for axis, what in enumerate(("rows", "columns") if arg.ndim == 2 else ("entries",)):
+                if arg.shape[axis] == k:
+                    return f"; {k} is the number of {what} of `{name}`"
+    return ""
+
+
+def _fields(question) -> dict:
+    """What the shared texts' placeholders become for ``question``."""
+    if question is None:
+        return {"{name}": "your function", "{returns}": "what the contract asks", "{summary}": "the contract"}
+    outputs = getattr(question, "outputs", None)
+    return {"{name}": f"`{question.target}`",
+            "{returns}": f"({', '.join(outputs)})" if outputs else "your result",
+            "{summary}": str(question.summary)}
+
+
+def _fill(text: str, fields: dict) -> str:
+    for key, value in fields.items():
+        text = text.replace(key, value)
+    return text
+
+
+def describe(mistake: str, question=None, hints=None, detail: str = "") -> str:
+    """The feedback paragraph for a mistake id: ``Likely mistake: ...`` and ``What to try: ...``.
+
+    ``question``: fills the shared texts' placeholders; ``hints``: the question's own words
+    (``Answer.hints``: mistake id -> what to try, or ``(why, what to try)``; ``None`` in
+    either keeps the shared text); ``detail``: words that follow the title (a ratio).
+    """
     title, why, what = MISTAKES[mistake]
-    return f"Likely mistake: {title}. {why}\nWhat to try: {what}"
+    hint = (hints or {}).get(mistake)
+    if isinstance(hint, str):
+        what = hint
+    elif hint:
+        why, what = hint[0] or why, hint[1] or what
+    fields = _fields(question)
+    title = f"{title} ({detail})" if detail else title
+    return f"Likely mistake: {title}. {_fill(why, fields)}\nWhat to try: {_fill(what, fields)}"

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..trials import to_plain
-from . import diagnose
+from . import diagnose, shapes
 from .answers import answer_for
-from .compare import conform, describe_plain, first_problem, fmt, is_plain
+from .compare import at, conform, constant_ratio, describe_plain, first_problem, fmt, is_plain, ratio_text
 from .mistake_models import Case
 from .probes import numerical_at
 
@@ -60,11 +60,23 @@ def _get(outcome, attr, default):
     return default if value is None else value
 
 
-def _problem_text(problem, expected, outcome, names) -> str:
+def _ratio_sentence(problem, got, expected, floor) -> str:
+    """``every entry is exactly 2 × the expected one`` when the wrong output is a clean multiple."""
+    r = constant_ratio(at(got, problem.key), at(expected, problem.key), floor)
+    if r is None:
+        return ""
+    every = "every entry is" if problem.index else "it is"
+    if r == 0.0:
+        return f"{every} 0"
+    opposite = ": the same size, the opposite sign" if abs(r + 1.0) < 1e-9 else ""
+    return f"{every} exactly {ratio_text(r)} × the expected {'one' if problem.index else 'value'}{opposite}"
+
+
+def _problem_text(problem, expected, outcome, names, got=None, floor=1e-3) -> str:
     """Where the value went wrong, in one or two sentences."""
     p = problem
     if p.kind == "count":
-        return (f"{p.where} has {p.got_count} items, expected {p.expected_count} "
+        return (f"{p.where} has {p.got_count} {'item' if p.got_count == 1 else 'items'}, expected {p.expected_count} "
                 f"({describe_plain(expected, names)}).")
     if p.kind == "type":
         got = _get(outcome, "returned", "") or "something else"
@@ -74,6 +86,9 @@ def _problem_text(problem, expected, outcome, names) -> str:
     entry = f", entry {list(p.index)}" if p.index else ""
     if p.kind == "nonfinite":
         return f"{p.where}{entry}: expected {fmt(p.expected)}, got {p.got} (not a finite number)."
+    ratio = _ratio_sentence(p, got, expected, floor) if got is not None else ""
+    if ratio:
+        return f"{p.where}{entry}: expected {fmt(p.expected)}, got {fmt(p.got)}; {ratio}."
     return (f"{p.where}{entry}: expected {fmt(p.expected)}, got {fmt(p.got)} "
             f"(relative error {p.error:.2g}).")
 
@@ -160,12 +175,12 @@ def _judge(question, trials, outcomes) -> Verdict:
 
     first = next(f for f in findings if not f.passed)
     status = "error" if any(f.raised for f in findings) else "failed"
-    mistake = _diagnose(answer, question, findings, first)
+    mistake, detail = _diagnose(answer, question, findings, first)
     head = (f"✗ {name} raised an error" if status == "error"
             else f"✗ {name} is wrong") + f" ({passed_n} of {total} {_trial_word(total)} passed)."
     text = "\n".join([head] + first.lines)
     if mistake is not None:
-        text += "\n" + diagnose.describe(mistake)
+        text += "\n" + diagnose.describe(mistake, question, answer.hints, detail)
     else:
         text += (f"\nNo single common mistake explains all these numbers; compare each step of your "
                  f"code with the contract: {question.summary}.")
@@ -193,16 +208,16 @@ def _examine(question, answer, trial, outcome, status, label) -> _Finding:
     warned = diagnose.numeric_warnings([str(w) for w in _get(outcome, "warnings", [])])
     if status == "error":
         msg = str(_get(outcome, "error", "an exception"))
-        return _Finding(raised=True, lines=[tried, f"It raised {msg}"], error_mistake=diagnose.from_error(msg),
-                        mutated=mutated, warned=warned)
+        mistake = diagnose.from_error(msg)
+        lines = [tried, f"It raised {msg}"]
+        if mistake in ("transpose", "broadcast"):
+            lines += _shape_story(question, answer, trial, msg)
+        return _Finding(raised=True, lines=lines, error_mistake=mistake, mutated=mutated, warned=warned)
     if status == "not-implemented":
         return _Finding(raised=True, lines=[tried, "It raised NotImplementedError on this trial only: the "
                                             "function is not finished for inputs like these."])
     if status == "bad-return":
-        msg = str(_get(outcome, "error", "")) or "returned something that is not numbers"
-        got = str(_get(outcome, "returned", ""))
-        more = f" ({got})." if got and got not in msg else "."
-        return _Finding(lines=[tried, f"It {msg}{more}"], generic="wrong-type", mutated=mutated)
+        return _bad_return(outcome, tried, mutated)
     if status != "ok":
         return _Finding(raised=True, lines=[tried, f"It could not be run: {_get(outcome, 'error', status)}"])
 
@@ -222,7 +237,7 @@ def _examine(question, answer, trial, outcome, status, label) -> _Finding:
 
     finding.lines = [tried]
     if problem is not None:
-        text = "Wrong: " + _problem_text(problem, expected, outcome, question.outputs)
+        text = "Wrong: " + _problem_text(problem, expected, outcome, question.outputs, got, question.floor)
         if problem.kind == "value":
             text += _numerical_note(answer.probe, trial, problem, problem.expected)
         finding.lines.append(text)
@@ -234,6 +249,32 @@ def _examine(question, answer, trial, outcome, status, label) -> _Finding:
         finding.lines.append(f"It returned {returned}: the contract asks for float64.")
     finding.generic = _generic_mistake(problem, mutated, warned, low_precision)
     return finding
+
+
+def _bad_return(outcome, tried, mutated) -> _Finding:
+    """A trial whose value is not numbers: ``None`` (a forgotten ``return``) or another type."""
+    msg = str(_get(outcome, "error", "")) or "returned something that is not numbers"
+    got = str(_get(outcome, "returned", ""))
+    if got == "NoneType":
+        return _Finding(lines=[tried, "It returned None."], generic="missing-return", mutated=mutated)
+    more = f" ({got})." if got and got not in msg else "."
+    if "NoneType" in got:
+        more = (f" ({got}): one of the items is None, e.g. a variable never given a value, or the result "
+                f"of a method that changes a list in place and returns None, such as `list.reverse()`.")
+    return _Finding(lines=[tried, f"It {msg}{more}"], generic="wrong-type", mutated=mutated)
+
+
+def _shape_story(question, answer, trial, message) -> list:
+    """``["Shapes: `delta_next` (3,) @ `W_next` (4, 3) does not line up..."]``, or ``[]``."""
+    if question.runner is not None or answer.expected is None:
+        return []
+    try:
+        args, kwargs = trial.materialize()
+        expected = to_plain(answer.expected(trial, args, kwargs))
+        told = shapes.story(message, question.params, args, expected)
+    except Exception:  # noqa: BLE001 -- a note, never a reason to fail
+        return []
+    return [told] if told else []
 
 
 def _generic_mistake(problem, mutated, warned, low_precision) -> str | None:
@@ -252,19 +293,29 @@ def _generic_mistake(problem, mutated, warned, low_precision) -> str | None:
     return generic or ("overflow" if warned else None)
 
 
-def _diagnose(answer, question, findings, first) -> str | None:
-    """The likely mistake, strongest evidence first.
+def _diagnose(answer, question, findings, first) -> tuple:
+    """``(mistake id or None, words that follow its title)``, strongest evidence first.
 
-    A changed input; then a mistake model that explains every wrong number; then the
-    message of an exception; then overflow warnings; then what the first failing
-    trial suggests by itself (shape, type, count, precision).
+    A changed input; then a mistake model that explains every wrong number; then a ratio
+    every wrong number shares (``× −1``, ``× 2``, ``× N``...); then the message of an
+    exception; then overflow warnings; then what the first failing trial suggests by
+    itself (None, shape, type, count, precision).
     """
     if any(f.mutated for f in findings):
-        return "mutated-input"
-    mistake = diagnose.match_model(answer.models, [f.case for f in findings if f.case is not None],
-                                   question.floor)
+        return "mutated-input", ""
+    cases = [f.case for f in findings]
+    mistake = diagnose.match_model(answer.models, [c for c in cases if c is not None], question.floor)
+    ratio = None  # only when it may name the mistake or qualify the one a model named
+    if mistake is None or mistake in diagnose.RATIO_MISTAKES:
+        ratio = diagnose.common_ratio(cases, question.params, question.outputs, question.floor)
+    if mistake is None:
+        mistake = diagnose.ratio_mistake(ratio)
     if mistake is None:
         mistake = next((f.error_mistake for f in findings if f.error_mistake), None)
     if mistake is None and any(f.warned for f in findings):
         mistake = "overflow"
-    return mistake or first.generic
+    mistake = mistake or first.generic
+    detail = ""
+    if ratio is not None and mistake is not None and diagnose.ratio_mistake(ratio) == mistake:
+        detail = diagnose.ratio_detail(ratio, cases[ratio.trial], question.params)
+    return mistake, detail

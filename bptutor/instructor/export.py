@@ -97,6 +97,10 @@ def collect(rows, roster):
     return grades, chosen, notes
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _label(roster, student_id):
     return next(s.label for s in roster.students if s.id == student_id)
 
@@ -147,8 +151,8 @@ def run(args) -> int:
         for line in lines:
             print(printable(f"{kind}: {line}"), file=sys.stderr)
     empty = len(roster) * len(columns) - len(grades)
-    print(f"wrote {args.out} ({fmt}): {len(roster)} students, {len(columns)} assignments "
-          f"({', '.join(c.assignment for c in columns)}), {len(grades)} grades, {empty} without a submission",
+    print(f"wrote {args.out} ({fmt}): {_count(len(roster), 'student')}, {_count(len(columns), 'assignment')} "
+          f"({', '.join(c.assignment for c in columns)}), {_count(len(grades), 'grade')}, {empty} without a submission",
           file=sys.stderr)
     if fmt == "moodle":
         print(lms.moodle_instructions(id_field, columns), file=sys.stderr)

@@ -10,7 +10,8 @@ A gradebook is a list of rows, one per submission::
 
 ``submission``, ``assignment`` (``null`` allowed), ``score``, ``max_score`` and ``questions`` are
 required; the rest is optional and defaults to what an older gradebook means (``student`` from the
-file name, ``status`` from ``error``, no time, on time). Extra keys are ignored. Anything malformed
+file or folder name, ``status`` from ``error`` -- ``invalid`` when nothing was judged --, no time,
+on time, no named mistake). Extra keys are ignored. Anything malformed
 raises :class:`GradebookError` naming the file, the row and the key.
 
 This module is also the one place that knows where the course keeps its assignment registry and
@@ -21,10 +22,12 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 STATUSES = ("graded", "error", "invalid")
+_ASSIGNMENT_FILE = re.compile(r"a\d+(?:_\w*)?", re.IGNORECASE)  # a3.ipynb, a3_hidden_layers.ipynb
 #: question statuses that mean the code was cut off or could not be run
 PROBLEM_QUESTION_STATUSES = ("error", "timeout", "memory", "crashed")
 
@@ -165,8 +168,19 @@ def _time(where, value):
 
 
 def _default_student(submission: str) -> str:
-    stem = os.path.splitext(submission.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1])[0]
+    """For a gradebook without ``student``: ``alice_a3.ipynb`` -> alice, ``alice/a3_hidden_layers.ipynb`` -> alice."""
+    parts = submission.replace("\\", "/").rstrip("/").split("/")
+    stem = os.path.splitext(parts[-1])[0]
+    if _ASSIGNMENT_FILE.fullmatch(stem) and len(parts) > 1:
+        return parts[-2]  # the folder names the student
     return stem.rsplit("_", 1)[0] if "_" in stem else stem
+
+
+def _default_status(error, questions) -> str:
+    """For a gradebook without ``status``: an error and nothing judged is a file that could not be read."""
+    if not error:
+        return "graded"
+    return "error" if questions else "invalid"
 
 
 def _row(path, index, item) -> Row:
@@ -178,12 +192,12 @@ def _row(path, index, item) -> Row:
     score = _number(where, "score", _require(where, item, "score"))
     max_score = _number(where, "max_score", _require(where, item, "max_score"))
     error = _text(where, "error", item.get("error"), optional=True)
-    status = _text(where, "status", item.get("status"), optional=True) or ("error" if error else "graded")
-    if status not in STATUSES:
-        raise GradebookError(f"{where}: 'status' must be one of {', '.join(STATUSES)}, got {status!r}")
     questions = _require(where, item, "questions")
     if not isinstance(questions, list):
         raise GradebookError(f"{where}: 'questions' must be a list")
+    status = _text(where, "status", item.get("status"), optional=True) or _default_status(error, questions)
+    if status not in STATUSES:
+        raise GradebookError(f"{where}: 'status' must be one of {', '.join(STATUSES)}, got {status!r}")
     return Row(source=path, submission=submission,
                student=_text(where, "student", item.get("student"), optional=True) or _default_student(submission),
                assignment=assignment or None, score=score, max_score=max_score, status=status, error=error,

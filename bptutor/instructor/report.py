@@ -22,6 +22,7 @@ from . import stats as class_stats
 from .gradebooks import GradebookError, format_score, load, mistake_title
 from .roster import RosterError, read_roster
 
+CHART_MISTAKES = 10  # bars per mistake chart; the table lists them all
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;margin:2rem auto;
@@ -143,12 +144,15 @@ def _mistakes(a) -> str:
         body = [f'<tr data-question="{escape(q.id)}" data-mistake="{escape(m)}"><td>{escape(mistake_title(m))}</td>'
                 f'<td><code>{escape(m)}</code></td><td class="n" data-key="students">{n}</td>'
                 f'<td class="n">{n / q.submissions:.0%}</td></tr>' for m, n in ranked]
-        chart = mistake_bars([(mistake_title(m), n) for m, n in ranked])
+        chart = mistake_bars([(mistake_title(m), n) for m, n in ranked[:CHART_MISTAKES]])
+        more = len(ranked) - CHART_MISTAKES
         parts.append(f'<div class="question-mistakes" data-question="{escape(q.id)}">'
                      f"<h4><code>{escape(q.id)}</code></h4>"
                      + _table("mistakes", ["mistake", "id", "students", "share"], body)
                      + _img(chart, f"Named mistakes in {q.id}: " + ", ".join(f"{mistake_title(m)} {n}"
-                                                                             for m, n in ranked))
+                                                                             for m, n in ranked[:CHART_MISTAKES]))
+                     + (f'<p class="note">The chart shows the {CHART_MISTAKES} most frequent; {more} more are in '
+                        "the table.</p>" if more > 0 else "")
                      + "</div>")
     return "".join(parts) or _empty("No named mistakes: every wrong answer was one the checks could not name.")
 

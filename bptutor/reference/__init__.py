@@ -23,8 +23,9 @@ Beyond the contract, the pieces the lessons build on:
 
 * ``forward(x, weights, biases)`` -- the forward pass of a sigmoid net, for one
   example ``(n_0,)`` or a batch ``(N, n_0)``: the activations ``[a(0), ..., o]``;
-* ``MLP`` and ``train`` (with its ``History``) -- the matrix/batch network and
-  gradient descent in online / batch / minibatch mode;
+* ``MLP`` and ``train`` (with its ``History``) -- the matrix/batch network, written over
+  the building blocks to be read, and gradient descent in online / batch / minibatch mode
+  (its tuned twin, same interface and numbers to round-off, is ``bptutor.fast_mlp.FastMLP``);
 * the activations and losses: ``sigmoid``, ``tanh``, ``relu`` and their derivatives,
   ``squared_error``, ``softmax``, ``cross_entropy``, ``one_hot`` ...;
 * submodules used as namespaces:

@@ -1,18 +1,23 @@
-"""A tiny reverse-mode automatic differentiation engine over scalars (lesson 08).
+"""A tiny reverse-mode automatic differentiation engine over scalars (lesson 08, assignment a7).
 
 Every arithmetic operation on :class:`Value` objects records a node of the
-computational graph (seed 003's graph of ``f(x, y) = x^2 + x y + (x + y)^2``)
-together with a closure that knows its *local* derivative. ``backward()`` visits
-the nodes from the output back to the inputs in reverse topological order and
-each closure applies the chain rule: ``input.grad += local derivative * out.grad``.
+computational graph (the lecture slides' graph of ``f(x, y) = x^2 + x y + (x + y)^2``):
+its value ``data``, its children ``_prev`` (the nodes it was computed from), the
+operation ``_op``, and a closure ``_backward`` that knows its *local* derivative.
+``backward()`` puts the nodes in topological order, seeds ``grad = 1`` at the
+output and calls the closures from the output back to the inputs; each applies the
+chain rule: ``child.grad += local derivative * out.grad``.
 
-The ``+=`` matters: a value used by several nodes (``x`` appears three times in
-``f``) receives one contribution per path, and the chain rule sums over paths
-(seed 003). Writing ``=`` instead keeps only the last path -- a classic bug.
+The ``+=`` matters: a value used by several nodes (``x`` enters ``f`` four times
+when ``x**2`` is written ``x * x``) receives one contribution per path, and the chain
+rule sums over paths (the lecture slides). Writing ``=`` instead keeps only the last
+path -- micrograd's classic bug.
 
-Seed 001 calls backpropagation "a special case of reverse-mode automatic
-differentiation"; seed 004 ends with autograd as the tool that differentiates
-a network built from layers. This module is that idea in ~100 readable lines.
+The Wikipedia article calls backpropagation "a special case of reverse-mode automatic
+differentiation"; the handbook chapter ends with autograd as the tool that
+differentiates a network built from layers. This module is that idea in ~100
+readable lines; the names (``data``, ``grad``, ``_prev``, ``_op``, ``_backward``) are
+micrograd's, and those of the ``Value`` class students write in assignment a7.
 """
 from __future__ import annotations
 
@@ -27,8 +32,8 @@ class Value:
         self.data = float(data)
         self.grad = 0.0
         self._backward = lambda: None  # pushes self.grad to the children; set by the op
-        self.inputs = tuple(_children)  # the nodes this one was computed from
-        self.op = _op  # the operation that made it ("" for an input)
+        self._prev = tuple(_children)  # the children: the nodes this one was computed from
+        self._op = _op  # the operation that made it ("" for an input)
         self.label = label
 
     def __repr__(self):
@@ -92,7 +97,7 @@ class Value:
     def tanh(self):
         out = Value(math.tanh(self.data), (self,), "tanh")
 
-        def _backward():  # seed 000, eq. (14): f' = 1 - y^2, from the output
+        def _backward():  # the per-neuron article, eq. (14): f' = 1 - y^2, from the output
             self.grad += (1.0 - out.data ** 2) * out.grad
         out._backward = _backward
         return out
@@ -102,7 +107,7 @@ class Value:
         s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
         out = Value(s, (self,), "sigmoid")
 
-        def _backward():  # seed 000, eq. (15): f' = y (1 - y), from the output
+        def _backward():  # the per-neuron article, eq. (15): f' = y (1 - y), from the output
             self.grad += out.data * (1.0 - out.data) * out.grad
         out._backward = _backward
         return out
@@ -142,7 +147,7 @@ class Value:
             elif id(node) not in seen:
                 seen.add(id(node))
                 stack.append((node, True))  # comes back here after its inputs
-                stack.extend((child, False) for child in node.inputs)
+                stack.extend((child, False) for child in node._prev)
         return order
 
     def backward(self):
@@ -150,11 +155,11 @@ class Value:
 
         Gradients of the *inputs* (nodes made by the user, not by an operation)
         accumulate over calls, as in PyTorch: set them to 0 before the next
-        backward pass (``zero_grad`` in seed 003's training loop).
+        backward pass (``zero_grad`` in the lecture slides' PyTorch loop).
         """
         order = self.topological_order()
         for node in order:
-            if node.inputs:  # intermediate results start from zero on every call
+            if node._prev:  # intermediate results start from zero on every call
                 node.grad = 0.0
         self.grad = 1.0  # d(self)/d(self)
         for node in reversed(order):  # a node runs only after every node that uses it

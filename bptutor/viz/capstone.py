@@ -8,14 +8,15 @@
   network's predicted probabilities, and a slider to browse the test set.
 
 Images are rows of ``X`` with 64 pixels (``(N, 64)``), shown as 8x8. Every plotting
-function returns the matplotlib ``Figure`` it drew.
+function returns the matplotlib ``Figure`` it drew, in the course style
+(:mod:`bptutor.viz.style`: full notebook width).
 """
 from __future__ import annotations
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
+from . import style
 from .live import live_figure
 
 SIDE = 8  # the digits are 8x8 images
@@ -53,40 +54,46 @@ def plot_training(history, test_accuracy=None):
 
     ``test_accuracy``: optional sequence, one test-set accuracy per epoch.
     """
-    fig, (ax_l, ax_a) = plt.subplots(1, 2, figsize=(9, 3.2))
+    fig, (ax_l, ax_a) = style.figure(ncols=2)
     epochs = np.arange(1, len(history.loss) + 1)
     ax_l.plot(epochs, history.loss, color="k")
     ax_l.set_yscale("log")
-    ax_l.set_title("training loss (cross-entropy)", fontsize=10)
+    ax_l.set_title("training loss (cross-entropy)")
     if history.accuracy:
         ax_a.plot(epochs, history.accuracy, label="training set")
     if test_accuracy is not None:
         ax_a.plot(np.arange(1, len(test_accuracy) + 1), test_accuracy, label="test set")
-    ax_a.set_title("accuracy", fontsize=10)
+    ax_a.set_title("accuracy")
     ax_a.set_ylim(top=1.0)
-    ax_a.legend(fontsize=8, loc="lower right")
+    ax_a.legend(loc="lower right")
     for ax in (ax_l, ax_a):
         ax.set_xlabel("epoch")
-    fig.tight_layout()
     return fig
 
 
 def plot_confusion_matrix(C):
-    """Draw a confusion matrix ``C`` ``(K, K)`` (rows: true class, columns: predicted) with its counts."""
+    """Draw a confusion matrix ``C`` ``(K, K)`` (rows: true class, columns: predicted) with its counts.
+
+    The shading is ``log(1 + count)``, so that the few mistakes stay visible next to the large
+    diagonal; the colour bar is labelled in counts.
+    """
     C = np.asarray(C)
-    fig, ax = plt.subplots(figsize=(4.6, 4.2))
-    ax.imshow(np.log1p(C), cmap="Blues")
+    fig, ax = style.figure(height=6.0)
+    image = ax.imshow(np.log1p(C), cmap="Blues")
     for i in range(C.shape[0]):
         for j in range(C.shape[1]):
             if C[i, j]:
-                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=8,
-                        color="white" if i == j else ("tab:red" if C[i, j] else "k"))
+                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=10,
+                        color="white" if i == j else "tab:red")
     ax.set_xticks(range(C.shape[1]))
     ax.set_yticks(range(C.shape[0]))
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
-    ax.set_title("confusion matrix (test set)", fontsize=10)
-    fig.tight_layout()
+    ax.set_title("confusion matrix (test set); mistakes in red")
+    ticks = [t for t in (0, 1, 2, 5, 10, 20, 50, 100, 200, 500) if t <= max(int(C.max()), 1)]
+    bar = fig.colorbar(image, ax=ax, shrink=0.8, ticks=np.log1p(ticks))
+    bar.ax.set_yticklabels([str(t) for t in ticks])
+    bar.set_label("images (log scale)")
     return fig
 
 
@@ -97,15 +104,14 @@ def plot_digits(X, titles=None, n_cols=8, title_colors=None):
     if n == 0:
         raise ValueError("X has no rows: nothing to draw")
     n_rows = -(-n // n_cols)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.1 * n_cols, 1.25 * n_rows), squeeze=False)
+    fig, axes = style.figure(n_rows, n_cols, height=1.75 * n_rows, squeeze=False)
     for k, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if k < n:
             ax.imshow(_image(X[k]), cmap="gray_r", vmin=0, vmax=1)
             if titles is not None:
                 color = title_colors[k] if title_colors is not None else "k"
-                ax.set_title(titles[k], fontsize=8, color=color)
-    fig.tight_layout()
+                ax.set_title(titles[k], fontsize=11, color=color)
     return fig
 
 
@@ -125,7 +131,7 @@ def plot_first_layer_weights(W1, n=32, n_cols=8):
     """The incoming weights of the first ``n`` hidden units, each column of ``W1`` ``(64, H)`` as an 8x8 image.
 
     Red pixels push the unit's pre-activation up, blue ones down; one colour scale
-    (symmetric around 0) is shared by all panels.
+    (symmetric around 0) is shared by all panels and shown by the colour bar.
     """
     W1 = np.asarray(W1, dtype=np.float64)
     if W1.ndim != 2 or W1.shape[0] != SIDE * SIDE:
@@ -133,13 +139,16 @@ def plot_first_layer_weights(W1, n=32, n_cols=8):
     n = min(n, W1.shape[1])
     lim = np.abs(W1[:, :n]).max()
     n_rows = -(-n // n_cols)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.1 * n_cols, 1.1 * n_rows), squeeze=False)
+    fig, axes = style.figure(n_rows, n_cols, height=1.45 * n_rows + 0.5, squeeze=False)
+    image = None
     for k, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if k < n:
-            ax.imshow(_image(W1[:, k]), cmap="RdBu_r", vmin=-lim, vmax=lim)
-    fig.suptitle(f"first-layer weights of {n} hidden units (colour scale ±{lim:.1f})", fontsize=10)
-    fig.tight_layout()
+            image = ax.imshow(_image(W1[:, k]), cmap="RdBu_r", vmin=-lim, vmax=lim)
+            ax.set_title(f"unit {k}", fontsize=10)
+    fig.suptitle(f"incoming weights of the first {n} hidden units, one 8×8 image per unit")
+    bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, pad=0.02)
+    bar.set_label("weight $w_{ij}$ (red: pushes $z_j$ up)")
     return fig
 
 
@@ -147,18 +156,18 @@ def plot_digit_probabilities(x, label, probs):
     """One digit ``x`` ``(64,)`` with its true ``label`` and a bar chart of the predicted ``probs`` ``(C,)``."""
     probs = np.asarray(probs, dtype=np.float64)
     pred = int(np.argmax(probs))
-    fig, (ax_i, ax_p) = plt.subplots(1, 2, figsize=(6.4, 2.4), gridspec_kw={"width_ratios": [1, 2.2]})
+    fig, (ax_i, ax_p) = style.figure(ncols=2, height=3.4, gridspec_kw={"width_ratios": [1, 3]})
     ax_i.imshow(_image(x), cmap="gray_r", vmin=0, vmax=1)
     ax_i.axis("off")
-    ax_i.set_title(f"true label {label}", fontsize=10)
+    ax_i.set_title(f"true label {label}")
     colors = ["tab:green" if k == label else ("tab:red" if k == pred else "0.6") for k in range(len(probs))]
     ax_p.bar(range(len(probs)), probs, color=colors)
     ax_p.set_xticks(range(len(probs)))
     ax_p.set_ylim(0, 1)
     verdict = "right" if pred == label else "wrong"
-    ax_p.set_title(f"predicted {pred} with p = {probs[pred]:.2f} ({verdict})", fontsize=10)
+    ax_p.set_title(f"predicted {pred} with p = {probs[pred]:.2f} ({verdict})")
     ax_p.set_xlabel("class")
-    fig.tight_layout()
+    ax_p.set_ylabel("probability")
     return fig
 
 

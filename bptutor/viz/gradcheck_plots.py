@@ -1,4 +1,4 @@
-"""Pictures for lesson 01: how good is a finite-difference derivative?
+"""Pictures for lesson 01: how good a finite-difference derivative is.
 
 * :func:`difference_quotients` -- forward ``(f(x+h) - f(x)) / h`` and central
   ``(f(x+h) - f(x-h)) / 2h`` quotients, computed in a chosen float type.
@@ -15,10 +15,10 @@
 """
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..gradcheck import BANDS
+from . import style
 
 
 def default_steps(n: int = 121) -> np.ndarray:
@@ -81,7 +81,7 @@ def plot_step_errors(fun, dfun, x0: float, hs=None, dtypes=(np.float64,), ax=Non
     Returns the Figure.
     """
     if ax is None:
-        fig, ax = plt.subplots(figsize=(7, 4.5))
+        fig, ax = style.figure(height=4.8)
     else:
         fig = ax.figure
     styles = {np.float64: "-", np.float32: "--"}
@@ -96,17 +96,17 @@ def plot_step_errors(fun, dfun, x0: float, hs=None, dtypes=(np.float64,), ax=Non
             ax.loglog([h_best], [max(e_best, 1e-17)], "o", color=colors[label], ms=6)
     h_guide = np.logspace(-4, -1, 10)
     ax.loglog(h_guide, 0.3 * h_guide, ":", color="0.4", lw=1)
-    ax.text(h_guide[-1], 0.3 * h_guide[-1], " O(h)", va="center", fontsize=9)
+    ax.text(h_guide[-1], 0.3 * h_guide[-1], " O(h)", va="center")
     ax.loglog(h_guide, 0.05 * h_guide ** 2, ":", color="0.4", lw=1)
-    ax.text(h_guide[-1], 0.05 * h_guide[-1] ** 2, " O(h²)", va="center", fontsize=9)
+    ax.text(h_guide[-1], 0.05 * h_guide[-1] ** 2, " O(h²)", va="center")
     h_round = np.logspace(-15, -11, 10)
     ax.loglog(h_round, 1e-16 / h_round, ":", color="0.4", lw=1)
-    ax.text(h_round[0], 1e-16 / h_round[0], "O(ε/h) ", ha="right", va="center", fontsize=9)
+    ax.text(h_round[0], 1e-16 / h_round[0], "O(ε/h) ", ha="right", va="center")
     ax.set_xlabel("step h")
     ax.set_ylabel("|numerical − exact derivative|")
     ax.set_ylim(1e-17, 10)
-    ax.set_title(title or "Round-off (left) vs truncation (right)", fontsize=11)
-    ax.legend(fontsize=8, loc="lower left")
+    ax.set_title(title or "Round-off (left) vs truncation (right)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     ax.grid(True, which="major", alpha=0.3)
     return fig
 
@@ -121,7 +121,7 @@ def plot_relative_errors(named_errors: dict, ax=None):
     labels = list(named_errors)
     errs = np.maximum(np.array([float(named_errors[k]) for k in labels]), 1e-18)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(7, 0.5 * len(labels) + 1.6))
+        fig, ax = style.figure(height=0.55 * len(labels) + 1.9)
     else:
         fig = ax.figure
     lo = 1e-18
@@ -131,7 +131,7 @@ def plot_relative_errors(named_errors: dict, ax=None):
         hi = min(limit, 1e1)
         ax.axvspan(lo, hi, color=color, zorder=0)
         ax.text(np.sqrt(lo * hi), 1.01, f"{name}\n< {limit:.0e}" if np.isfinite(limit) else name,
-                transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=8)
+                transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=10)
         lo = hi
     ax.barh(range(len(labels)), errs, color="0.35", height=0.5, zorder=2)
     ax.set_yticks(range(len(labels)), labels)
@@ -149,7 +149,7 @@ def plot_secants(fun, dfun, x0: float, h: float, ax=None, window: float = 1.0):
     Returns the Figure; the title gives both quotients and their errors.
     """
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6.5, 4))
+        fig, ax = style.figure(height=4.2)
     else:
         fig = ax.figure
     xs = np.linspace(x0 - window, x0 + window, 200)
@@ -163,32 +163,32 @@ def plot_secants(fun, dfun, x0: float, h: float, ax=None, window: float = 1.0):
             label="central secant")
     ax.plot([x0 - h, x0, x0 + h], [fun(x0 - h), f0, fun(x0 + h)], "o", color="0.3", ms=4)
     ax.set_title(f"h = {h:.2g}: forward error {abs(forward - exact):.1e}, "
-                 f"central error {abs(central - exact):.1e}", fontsize=10)
-    ax.legend(fontsize=8, loc="upper left")
+                 f"central error {abs(central - exact):.1e}")
+    ax.set_xlabel("z")
+    ax.set_ylabel("f(z)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     return fig
 
 
 def step_widget(fun, dfun, x0: float, log10_h: float = -0.5):
     """A slider over ``log10 h`` in [-2, 0] that redraws :func:`plot_secants`.
 
-    Returns an ``ipywidgets.interactive``; its ``last_drawn`` dict holds the
-    step and the two quotients last drawn.
+    Returns an ``ipywidgets.VBox`` (the slider, then the picture); its ``last_drawn`` dict
+    holds the step and the two quotients last drawn.
     """
     import ipywidgets as widgets
 
-    state: dict = {}
+    slider = widgets.FloatSlider(value=log10_h, min=-2.0, max=0.0, step=0.1, description="log10 h")
+    image = style.picture()
+    box = widgets.VBox([slider, image])
+    box.last_drawn = {}
 
-    def redraw(log10_h):
-        h = 10.0 ** log10_h
+    def redraw(change=None):
+        h = 10.0 ** slider.value
         forward, central = difference_quotients(fun, x0, h)
-        state.update(h=h, forward=forward, central=central)
-        plot_secants(fun, dfun, x0, h)
-        plt.show()
+        box.last_drawn.update(h=h, forward=forward, central=central)
+        image.value = style.png(plot_secants(fun, dfun, x0, h))
 
-    w = widgets.interactive(
-        redraw,
-        log10_h=widgets.FloatSlider(value=log10_h, min=-2.0, max=0.0, step=0.1,
-                                    description="log10 h"),
-    )
-    w.last_drawn = state
-    return w
+    slider.observe(redraw, names="value")
+    redraw()
+    return box

@@ -1,4 +1,4 @@
-"""The computational graph of lesson 00: ``f(x, y) = x^2 + x y + (x + y)^2`` (seed 003).
+"""The computational graph of lesson 00: ``f(x, y) = x^2 + x y + (x + y)^2`` (the lecture slides).
 
 The graph has seven nodes::
 
@@ -12,18 +12,22 @@ The graph has seven nodes::
   its arguments, one number per edge (what each node knows about itself).
 * :func:`backward_values` -- ``df/d(node)`` for every node, computed right to left:
   each node's gradient is the sum over its outgoing edges of
-  ``(gradient of the child) * (local gradient of the edge)`` (seed 003's sum over
-  paths; seed 004's "backprop = the chain rule applied right to left").
+  ``(gradient of the child) * (local gradient of the edge)`` (the lecture slides' sum
+  over paths; the handbook chapter's "backprop = the chain rule applied right to left").
 * :func:`paths_to_output` -- every path from an input to ``f`` with the product of
-  its local gradients: their sum is the partial derivative (seed 003).
+  its local gradients: their sum is the partial derivative (the lecture slides).
 * :func:`draw_graph` -- the graph with forward values (green) and gradients (red).
 * :func:`graph_widget` -- sliders for ``x`` and ``y`` that redraw the graph.
+
+The sources' short names are explained in ``lessons/sources.ipynb``.
 
 None of this calls :func:`bptutor.reference.grad_f`: the lesson compares the two.
 """
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+
+from . import style
 
 #: node name -> (operation shown in the circle, (column, row) position in the drawing)
 NODES = {
@@ -94,14 +98,14 @@ def backward_values(values: dict[str, float]) -> dict[str, float]:
     for node in reversed(ORDER):
         for arg, child in EDGES:
             if child == node:
-                grad[arg] += grad[node] * local[(arg, child)]  # seed 003: sum over paths
+                grad[arg] += grad[node] * local[(arg, child)]  # the lecture slides: sum over paths
     return grad
 
 
 def paths_to_output(values: dict[str, float], start: str) -> list[tuple[tuple[str, ...], float]]:
     """Every path ``start -> ... -> f`` with the product of the local gradients along it.
 
-    Their sum is ``df/d(start)`` (seed 003: ``df/dx = sum_i df/dg_i dg_i/dx``).
+    Their sum is ``df/d(start)`` (the lecture slides: ``df/dx = sum_i df/dg_i dg_i/dx``).
     """
     if start not in NODES:
         raise ValueError(f"start must be one of {list(NODES)}; got {start!r}")
@@ -135,7 +139,7 @@ def draw_graph(x: float, y: float, ax=None, show_backward: bool = True):
     grads = backward_values(values)
     local = local_gradients(values)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(8.5, 4.2))
+        fig, ax = style.figure(height=5.6)
     else:
         fig = ax.figure
     radius = 0.42
@@ -150,22 +154,22 @@ def draw_graph(x: float, y: float, ax=None, show_backward: bool = True):
         if show_backward:
             frac = 0.38 if arg in ("x", "y") else 0.5  # keep labels of crossing edges apart
             mx, my = x0 + frac * dx, y0 + frac * dy
-            ax.text(mx, my + 0.1, _fmt(local[(arg, child)]), color="tab:blue", fontsize=9,
+            ax.text(mx, my + 0.1, _fmt(local[(arg, child)]), color="tab:blue", fontsize=12,
                     ha="center", va="bottom",
                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
     for name, (op, (cx, cy)) in NODES.items():
         ax.add_patch(plt.Circle((cx, cy), radius, fc="#f4f4f4", ec="0.2", lw=1.3, zorder=3))
         ax.text(cx, cy, op if name in ("x", "y") else f"{name}\n{op}", ha="center", va="center",
-                fontsize=9, zorder=4)
+                fontsize=12, zorder=4)
         ax.text(cx, cy + radius + 0.08, _fmt(values[name]), color="tab:green", ha="center",
-                va="bottom", fontsize=10, fontweight="bold")
+                va="bottom", fontsize=13, fontweight="bold")
         if show_backward:
             ax.text(cx, cy - radius - 0.08, _fmt(grads[name]), color="tab:red", ha="center",
-                    va="top", fontsize=10, fontweight="bold")
+                    va="top", fontsize=13, fontweight="bold")
     title = f"f(x, y) at x = {_fmt(x)}, y = {_fmt(y)}:  forward values (green)"
     if show_backward:
         title += ",\nlocal gradients on edges (blue), df/d(node) (red)"
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title)
     ax.set_xlim(-0.8, 7.0)
     ax.set_ylim(-1.0, 3.9)
     ax.set_aspect("equal")
@@ -176,23 +180,24 @@ def draw_graph(x: float, y: float, ax=None, show_backward: bool = True):
 def graph_widget(x: float = 1.0, y: float = 2.0):
     """Sliders for ``x`` and ``y`` (in [-3, 3]) that redraw :func:`draw_graph`.
 
-    Returns an ``ipywidgets.interactive`` (display it, or pass it to ``display``).
-    Its ``last_drawn`` dict holds the values and gradients last drawn.
+    Returns an ``ipywidgets.VBox`` (the two sliders, then the picture); its ``last_drawn``
+    dict holds the values and gradients last drawn.
     """
     import ipywidgets as widgets
 
-    state: dict = {}
+    sliders = [widgets.FloatSlider(value=v, min=-3.0, max=3.0, step=0.1, description=name)
+               for name, v in (("x", x), ("y", y))]
+    image = style.picture()
+    box = widgets.VBox([*sliders, image])
+    box.last_drawn = {}
 
-    def redraw(x, y):
+    def redraw(change=None):
+        x, y = (s.value for s in sliders)
         values = forward_values(x, y)
-        state.update(x=x, y=y, values=values, grads=backward_values(values))
-        draw_graph(x, y)
-        plt.show()
+        box.last_drawn.update(x=x, y=y, values=values, grads=backward_values(values))
+        image.value = style.png(draw_graph(x, y))
 
-    w = widgets.interactive(
-        redraw,
-        x=widgets.FloatSlider(value=x, min=-3.0, max=3.0, step=0.1, description="x"),
-        y=widgets.FloatSlider(value=y, min=-3.0, max=3.0, step=0.1, description="y"),
-    )
-    w.last_drawn = state
-    return w
+    for s in sliders:
+        s.observe(redraw, names="value")
+    redraw()
+    return box

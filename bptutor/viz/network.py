@@ -1,12 +1,13 @@
 """Drawings of small layered networks, and a step-by-step trace of backpropagation on them.
 
-Lesson 03 steps through the 2-2-2 sigmoid net of seed 003; the same functions
+Lesson 03 steps through the 2-2-2 sigmoid net of the lecture slides; the same functions
 draw any small layered net (lesson 04 reuses them).
 
 Conventions (the course's): layer ``l`` has ``sizes[l]`` units, layer 0 is the
 input ``x``; node ``(l, j)`` is unit ``j`` of layer ``l``; edge ``(l, i, j)`` is the
 weight ``W(l)[i, j]`` from unit ``i`` of layer ``l-1`` to unit ``j`` of layer ``l``
-(``W(l)`` has shape ``(n_{l-1}, n_l)``, ``z(l) = a(l-1) W(l) + b(l)``).
+(``W(l)`` has shape ``(n_{l-1}, n_l)``, ``z(l) = a(l-1) W(l) + b(l)``). Units are counted from 0,
+like NumPy indices, in the drawings and in the step texts: unit ``j`` of the output is ``o[j]``.
 
 * :func:`node_positions` -- where each unit is drawn.
 * :func:`draw_network` -- the net with text on nodes and edges and highlighting.
@@ -25,6 +26,7 @@ import numpy as np
 from ..reference.activations import sigmoid
 from ..reference.backprop import check_network, hidden_delta, output_delta, weight_gradient
 from ..reference.losses import squared_error
+from . import style
 
 LAYER_GAP = 4.0
 UNIT_GAP = 1.7
@@ -48,17 +50,20 @@ def node_positions(sizes) -> dict[tuple[int, int], tuple[float, float]]:
 
 
 def default_node_labels(sizes) -> dict[tuple[int, int], str]:
-    """Course names of the units: ``x_j`` (inputs), ``a(l)_j`` (hidden), ``o_j`` (outputs)."""
+    """Course names of the units, counted from 0 like the arrays.
+
+    ``x_j`` (inputs), ``a(l)_j`` (hidden), ``o_j`` (outputs); ``o_0`` is ``o[0]``.
+    """
     L = len(sizes) - 1
     labels = {}
     for l, n in enumerate(sizes):
         for j in range(n):
             if l == 0:
-                labels[(l, j)] = f"$x_{j + 1}$"
+                labels[(l, j)] = f"$x_{j}$"
             elif l == L:
-                labels[(l, j)] = f"$o_{j + 1}$"
+                labels[(l, j)] = f"$o_{j}$"
             else:
-                labels[(l, j)] = f"$a^{{({l})}}_{j + 1}$"
+                labels[(l, j)] = f"$a^{{({l})}}_{j}$"
     return labels
 
 
@@ -83,7 +88,7 @@ def draw_network(sizes, ax=None, node_text=None, edge_text=None, highlight_nodes
     if ax is None:
         width = (len(sizes) - 1) * LAYER_GAP + 1.8
         height = (max(sizes) - 1) * UNIT_GAP + 1.85
-        fig, ax = plt.subplots(figsize=(0.85 * width + 0.4, 0.85 * height + 1.0))
+        fig, ax = style.figure(height=round(style.WIDTH * height / width + 1.3, 1))
     else:
         fig = ax.figure
     for l in range(1, len(sizes)):
@@ -98,17 +103,17 @@ def draw_network(sizes, ax=None, node_text=None, edge_text=None, highlight_nodes
                     edge_frac = 0.5 if sizes[l] == 1 else 0.25 + 0.5 * j / (sizes[l] - 1)
                     mx = x0 + RADIUS + edge_frac * (x1 - x0 - 2 * RADIUS)
                     my = y0 + edge_frac * (y1 - y0)
-                    ax.text(mx, my, text, ha="center", va="center", fontsize=8,
+                    ax.text(mx, my, text, ha="center", va="center", fontsize=11,
                             color="tab:orange" if hot else "0.15", zorder=4,
                             bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.9))
     for (l, j), (cx, cy) in pos.items():
         hot = (l, j) in highlight_nodes
         ax.add_patch(plt.Circle((cx, cy), RADIUS, fc="#ffe2bf" if hot else "#eef2f7",
                                 ec="tab:orange" if hot else "0.25", lw=2.2 if hot else 1.2, zorder=2))
-        ax.text(cx, cy, labels[(l, j)], ha="center", va="center", fontsize=11, zorder=3)
+        ax.text(cx, cy, labels[(l, j)], ha="center", va="center", fontsize=14, zorder=3)
         text = node_text.get((l, j))
         if text:
-            ax.text(cx, cy - RADIUS - 0.08, text, ha="center", va="top", fontsize=8.5, zorder=3,
+            ax.text(cx, cy - RADIUS - 0.08, text, ha="center", va="top", fontsize=11, zorder=3,
                     color="tab:red" if hot else "0.1")
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
@@ -117,7 +122,7 @@ def draw_network(sizes, ax=None, node_text=None, edge_text=None, highlight_nodes
     ax.set_aspect("equal")
     ax.axis("off")
     if title:
-        ax.set_title(title, fontsize=10, loc="left")
+        ax.set_title(title, fontsize=12, loc="left")
     return fig
 
 
@@ -155,8 +160,8 @@ def trace_backprop(x, t, weights, biases, lr: float = 0.5, digits: int = 4) -> l
     ``x``: ``(n_0,)``; ``t``: ``(n_L,)``; ``weights[l]``: ``(n_l, n_{l+1})``;
     ``biases[l]``: ``(n_{l+1},)``. The steps, in order: the starting weights; one
     step per unit of the forward pass (``z = a W + b``, ``a = sigmoid(z)``); the
-    error ``E``; one step per output unit (``delta = (o - t) o (1 - o)``, seed 000
-    eq. (23) in the course's sign); one per hidden unit (seed 000 eq. (34)); one per
+    error ``E``; one step per output unit (``delta = (o - t) o (1 - o)``, the per-neuron
+    article's eq. (23) in the course's sign); one per hidden unit (its eq. (34)); one per
     layer of weight gradients (``dE/dW = outer(a_prev, delta)``, eq. (24)); the update
     ``W <- W - lr dE/dW``. Numbers come from :mod:`bptutor.reference`; each step's
     ``values`` dict holds them unrounded; ``digits`` only affects the text.
@@ -180,42 +185,42 @@ def trace_backprop(x, t, weights, biases, lr: float = 0.5, digits: int = 4) -> l
     a = [x]
     for l in range(1, L + 1):  # forward pass, unit by unit
         W, b = weights[l - 1], biases[l - 1]
-        z = a[-1] @ W + b  # z = a W + b (seed 000, eq. (1))
-        a_l = sigmoid(z)  # a = f(z) (seed 000, eq. (2))
+        z = a[-1] @ W + b  # z = a W + b (the per-neuron article, eq. (1))
+        a_l = sigmoid(z)  # a = f(z) (eq. (2))
         for j in range(sizes[l]):
             terms = " + ".join(f"{p(a[-1][i])}·{p(W[i, j])}" for i in range(sizes[l - 1]))
             node_text[(l, j)] = f"z={g(z[j])}\na={g(a_l[j])}"
             steps.append(Step(
-                f"Forward, layer {l}, unit {j + 1}: weighted sum, then sigmoid",
+                f"Forward, layer {l}, unit {j}: weighted sum, then sigmoid",
                 f"z = {terms} + {p(b[j])} = {g(z[j])};   a = σ(z) = {g(a_l[j])}",
                 nodes=((l, j),), edges=tuple((l, i, j) for i in range(sizes[l - 1])),
                 node_text=dict(node_text), edge_text=dict(edge_text),
                 values={"z": float(z[j]), "a": float(a_l[j])}))
         a.append(a_l)
     o = a[-1]
-    E = squared_error(o, t)  # seed 000, eq. (4)
+    E = squared_error(o, t)  # the per-neuron article, eq. (4)
     terms = " + ".join(f"½({g(t[k])} − {p(o[k])})²" for k in range(sizes[-1]))
     steps.append(Step("Error of this example", f"E = {terms} = {_g(E, max(digits, 9))}",
                       nodes=tuple((L, k) for k in range(sizes[-1])),
                       node_text=dict(node_text), edge_text=dict(edge_text), values={"E": E}))
 
     deltas = [None] * (L + 1)
-    deltas[L] = output_delta(o, t)  # seed 000, eq. (23), course sign
+    deltas[L] = output_delta(o, t)  # the per-neuron article, eq. (23), course sign
     for k in range(sizes[-1]):
         node_text[(L, k)] += f"\nδ={g(deltas[L][k])}"
         steps.append(Step(
-            f"Backward, output unit {k + 1}: δ = ∂E/∂z = (o − t)·o·(1 − o)",
+            f"Backward, output unit {k}: δ = ∂E/∂z = (o − t)·o·(1 − o)",
             f"δ = ({g(o[k])} − {p(t[k])})·{g(o[k])}·(1 − {g(o[k])}) = {g(deltas[L][k])}",
             nodes=((L, k),), node_text=dict(node_text), edge_text=dict(edge_text),
             values={"delta": float(deltas[L][k])}))
     for l in range(L - 1, 0, -1):
-        deltas[l] = hidden_delta(deltas[l + 1], weights[l], a[l])  # seed 000, eq. (34)
+        deltas[l] = hidden_delta(deltas[l + 1], weights[l], a[l])  # eq. (34)
         for j in range(sizes[l]):
             terms = " + ".join(f"{p(deltas[l + 1][k])}·{p(weights[l][j, k])}"
                                for k in range(sizes[l + 1]))
             node_text[(l, j)] += f"\nδ={g(deltas[l][j])}"
             steps.append(Step(
-                f"Backward, layer {l}, unit {j + 1}: δ = a(1 − a)·Σₖ δₖ wⱼₖ",
+                f"Backward, layer {l}, unit {j}: δ = a(1 − a)·Σₖ δₖ Wⱼₖ",
                 f"δ = {g(a[l][j])}·(1 − {g(a[l][j])})·({terms}) = {g(deltas[l][j])}",
                 nodes=((l, j),), edges=tuple((l + 1, j, k) for k in range(sizes[l + 1])),
                 node_text=dict(node_text), edge_text=dict(edge_text),
@@ -223,13 +228,13 @@ def trace_backprop(x, t, weights, biases, lr: float = 0.5, digits: int = 4) -> l
 
     grads = [None] * L
     for l in range(L, 0, -1):
-        grads[l - 1] = weight_gradient(a[l - 1], deltas[l])  # seed 000, eq. (24), course sign
+        grads[l - 1] = weight_gradient(a[l - 1], deltas[l])  # eq. (24), course sign
         for i in range(sizes[l - 1]):
             for j in range(sizes[l]):
                 edge_text[(l, i, j)] = g(grads[l - 1][i, j])
         steps.append(Step(
             f"Gradients of layer {l}: ∂E/∂W[i, j] = a_prev[i]·δ[j] (now on its edges)",
-            "; ".join(f"W[{i + 1},{j + 1}]: {p(a[l - 1][i])}·{p(deltas[l][j])}"
+            "; ".join(f"W{l}[{i},{j}]: {p(a[l - 1][i])}·{p(deltas[l][j])}"
                       f" = {g(grads[l - 1][i, j])}"
                       for i in range(sizes[l - 1]) for j in range(sizes[l])),
             edges=tuple((l, i, j) for i in range(sizes[l - 1]) for j in range(sizes[l])),
@@ -272,18 +277,18 @@ def step_widget(x, t, weights, biases, lr: float = 0.5, digits: int = 4, k: int 
 
     steps = trace_backprop(x, t, weights, biases, lr, digits)
     sizes = [np.asarray(x).shape[0]] + [np.asarray(W).shape[1] for W in weights]
-    state: dict = {}
-
-    def redraw(k):
-        state.update(k=k, title=steps[k].title)
-        draw_step(sizes, steps, k)
-        plt.show()
-
     slider = widgets.IntSlider(value=k, min=0, max=len(steps) - 1, description="step")
     play = widgets.Play(value=k, min=0, max=len(steps) - 1, interval=1500, description="play")
     widgets.jslink((play, "value"), (slider, "value"))
-    out = widgets.interactive_output(redraw, {"k": slider})
-    box = widgets.VBox([widgets.HBox([play, slider]), out])
-    box.last_drawn = state
+    image = style.picture()
+    box = widgets.VBox([widgets.HBox([play, slider]), image])
+    box.last_drawn = {}
     box.slider = slider
+
+    def redraw(change=None):
+        box.last_drawn.update(k=slider.value, title=steps[slider.value].title)
+        image.value = style.png(draw_step(sizes, steps, slider.value))
+
+    slider.observe(redraw, names="value")
+    redraw()
     return box

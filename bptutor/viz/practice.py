@@ -5,17 +5,20 @@
   :func:`linear_neuron_gradient`, :func:`critical_learning_rate`,
   :func:`gradient_descent_path`, :func:`plot_learning_rate`, :func:`learning_rate_widget`;
 * learning modes, stopping criteria and restarts: :func:`plot_loss_curves`,
-  :func:`plot_modes`, :func:`plot_stopping`, :func:`plot_restarts`.
+  :func:`plot_modes`, :func:`plot_stopping`, :func:`plot_restarts`;
+* depth (lesson 07b): :func:`layer_gradient_norms`, :func:`plot_layer_gradients`;
+* wide and narrow minima (lesson 07b): :func:`plot_wide_and_narrow`.
 
-Every plotting function returns the matplotlib ``Figure`` it drew.
+Every plotting function returns the matplotlib ``Figure`` it drew, in the course style
+(:mod:`bptutor.viz.style`: full notebook width).
 """
 from __future__ import annotations
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..reference.activations import get_activation
+from . import style
 from .live import live_figure
 
 
@@ -42,16 +45,15 @@ def plot_activation_histograms(activations, bins=25, saturated=0.01):
     """
     if not activations:
         raise ValueError("activations is empty; pass {label: array of activations}")
-    fig, axes = plt.subplots(1, len(activations), figsize=(3.6 * len(activations), 2.8), sharey=True)
-    axes = np.atleast_1d(axes)
+    fig, axes = style.figure(ncols=len(activations), height=3.6, sharey=True, squeeze=False)
+    axes = axes[0]
     for ax, (label, a) in zip(axes, activations.items()):
         a = np.ravel(a)
         frac = np.mean((a < saturated) | (a > 1 - saturated))
         ax.hist(a, bins=bins, range=(0, 1), color="tab:blue", alpha=0.8)
-        ax.set_title(f"{label}\n{frac:.0%} saturated", fontsize=10)
+        ax.set_title(f"{label}\n{frac:.0%} saturated")
         ax.set_xlabel("hidden activation $a$")
     axes[0].set_ylabel("count")
-    fig.tight_layout()
     return fig
 
 
@@ -114,7 +116,7 @@ def plot_learning_rate(X, t, w0, lrs, steps=30, span=2.5):
                          np.linspace(w_star[1] - span, w_star[1] + span, 80))
     W = np.stack([g1.ravel(), g2.ravel()], axis=1)
     E = 0.5 * np.mean((t[None, :] - W @ X.T) ** 2, axis=1).reshape(g1.shape)
-    fig, (ax_s, ax_l) = plt.subplots(1, 2, figsize=(9, 3.6))
+    fig, (ax_s, ax_l) = style.figure(ncols=2)
     ax_s.contour(g1, g2, E, levels=np.geomspace(E.min() + 1e-3, E.max(), 12), colors="0.6",
                  linewidths=0.7)
     ax_s.plot(*w_star, "k*", ms=10, label="minimum")
@@ -128,12 +130,11 @@ def plot_learning_rate(X, t, w0, lrs, steps=30, span=2.5):
     ax_s.set_ylim(g2.min(), g2.max())
     ax_s.set_xlabel("$w_1$")
     ax_s.set_ylabel("$w_2$")
-    ax_s.set_title("error surface and paths", fontsize=10)
+    ax_s.set_title("error surface and paths")
     ax_l.set_xlabel("step")
     ax_l.set_ylabel("E(w)")
-    ax_l.set_title(f"loss curves (η* = 2/λ_max = {lr_star:.3g})", fontsize=10)
-    ax_l.legend(fontsize=8)
-    fig.tight_layout()
+    ax_l.set_title(f"loss curves (η* = 2/λ_max = {lr_star:.3g})")
+    ax_l.legend()
     return fig
 
 
@@ -156,7 +157,7 @@ def learning_rate_widget(X, t, w0, steps=30, lr=None):
 def plot_loss_curves(curves, logy=True, xlabel="epoch", ylabel="loss", title=None, ax=None):
     """One line per entry of ``curves`` (label -> History or sequence of losses)."""
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6, 3.4))
+        fig, ax = style.figure()
     else:
         fig = ax.figure
     for label, curve in curves.items():
@@ -167,9 +168,8 @@ def plot_loss_curves(curves, logy=True, xlabel="epoch", ylabel="loss", title=Non
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
-        ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
+        ax.set_title(title)
+    ax.legend()
     return fig
 
 
@@ -179,16 +179,15 @@ def plot_modes(histories, updates_per_epoch):
     ``histories``: mode -> History (or losses); ``updates_per_epoch``: mode -> number
     of weight updates one epoch makes in that mode.
     """
-    fig, (ax_e, ax_u) = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
+    fig, (ax_e, ax_u) = style.figure(ncols=2, sharey=True)
     plot_loss_curves(histories, title="same number of epochs", ax=ax_e)
     for label, curve in histories.items():
         y = _losses(curve)
         ax_u.plot(np.arange(1, len(y) + 1) * updates_per_epoch[label], y, label=label)
     ax_u.set_xscale("log")
     ax_u.set_xlabel("weight updates")
-    ax_u.set_title("the same curves against the number of updates", fontsize=10)
-    ax_u.legend(fontsize=8)
-    fig.tight_layout()
+    ax_u.set_title("the same curves against the number of updates")
+    ax_u.legend()
     return fig
 
 
@@ -197,19 +196,18 @@ def plot_stopping(loss, grad_norm, stops):
 
     ``loss``, ``grad_norm``: sequences over epochs; ``stops``: label -> epoch (1-based).
     """
-    fig, (ax_l, ax_g) = plt.subplots(1, 2, figsize=(9, 3.2), sharex=True)
+    fig, (ax_l, ax_g) = style.figure(ncols=2, sharex=True)
     epochs = np.arange(1, len(loss) + 1)
     ax_l.semilogy(epochs, loss, color="k")
     ax_g.semilogy(epochs, grad_norm, color="k")
     for (label, epoch), color in zip(stops.items(), ("tab:red", "tab:blue", "tab:green")):
         for ax in (ax_l, ax_g):
             ax.axvline(epoch, color=color, ls="--", lw=1, label=f"{label}: epoch {epoch}")
-    ax_l.set_title("E(n)", fontsize=10)
-    ax_g.set_title("‖∇E‖", fontsize=10)
+    ax_l.set_title("E(n)")
+    ax_g.set_title("‖∇E‖")
     for ax in (ax_l, ax_g):
         ax.set_xlabel("epoch n")
-    ax_g.legend(fontsize=8)
-    fig.tight_layout()
+    ax_g.legend()
     return fig
 
 
@@ -219,7 +217,7 @@ def plot_restarts(curves, stuck_above):
     ``curves``: label -> History or losses. A run whose final loss is above
     ``stuck_above`` is drawn in red ("stuck"), the others in green ("solved").
     """
-    fig, ax = plt.subplots(figsize=(6, 3.4))
+    fig, ax = style.figure()
     stuck_labels = []
     for label, curve in curves.items():
         y = _losses(curve)
@@ -231,9 +229,67 @@ def plot_restarts(curves, stuck_above):
     ax.plot([], [], color="tab:green", label="solved")
     ax.plot([], [], color="tab:red", label="stuck")
     ax.set_title(f"{len(curves) - len(stuck_labels)} of {len(curves)} solved; stuck: "
-                 f"{', '.join(stuck_labels) or 'none'}", fontsize=9)
+                 f"{', '.join(stuck_labels) or 'none'}")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
+    ax.legend()
+    return fig
+
+
+# ----------------------------------------------------------------------------- depth
+def layer_gradient_norms(model, X, T):
+    """``||dE/dW(l)||`` (Frobenius) for every layer ``l = 1 .. L`` of an ``MLP``, shape ``(L,)``.
+
+    ``X``: ``(N, n_0)``; ``T``: targets as the model's loss expects them (one-hot or labels for
+    a softmax output). Entry 0 is the first layer, next to the inputs.
+    """
+    _, grads_W, _ = model.loss_and_grads(X, T)
+    return np.array([np.linalg.norm(g) for g in grads_W])
+
+
+def plot_layer_gradients(norms, title=None):
+    """One line per entry of ``norms`` (label -> ``(L,)`` gradient norms per layer), log y axis.
+
+    Layer 1 (next to the inputs) is on the left, the output layer on the right: a line that
+    falls to the left shows the gradient vanishing on its way back through the layers.
+    """
+    if not norms:
+        raise ValueError("norms is empty; pass {label: per-layer gradient norms}")
+    fig, ax = style.figure()
+    for label, values in norms.items():
+        values = np.asarray(values, dtype=np.float64)
+        ax.semilogy(np.arange(1, values.size + 1), values, "o-", label=label)
+    ax.set_xlabel("layer l (1 = next to the inputs)")
+    ax.set_ylabel("‖∂E/∂W⁽ˡ⁾‖")
+    ax.grid(True, which="major", alpha=0.3)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="best")
+    return fig
+
+
+# ----------------------------------------------------------------------------- wide and narrow minima
+def plot_wide_and_narrow(w, train_loss, test_loss, paths=None):
+    """A 1-D loss with a wide and a narrow minimum, the same loss shifted ("new data"), and descent paths.
+
+    ``w``: grid ``(M,)``; ``train_loss``, ``test_loss``: the two curves on that grid ``(M,)``;
+    ``paths``: optional label -> sequence of iterates ``w_k`` of gradient descent, drawn as
+    markers on the training curve (``train_loss`` is interpolated at each iterate).
+    """
+    w = np.asarray(w, dtype=np.float64)
+    train_loss = np.asarray(train_loss, dtype=np.float64)
+    test_loss = np.asarray(test_loss, dtype=np.float64)
+    if not (w.shape == train_loss.shape == test_loss.shape) or w.ndim != 1:
+        raise ValueError(f"w, train_loss and test_loss must be 1-D arrays of one length; got "
+                         f"{w.shape}, {train_loss.shape}, {test_loss.shape}")
+    fig, ax = style.figure()
+    ax.plot(w, train_loss, color="k", label="E(w), the training data")
+    ax.plot(w, test_loss, color="0.55", ls="--", label="the same loss on new data (shifted)")
+    for (label, iterates), color in zip((paths or {}).items(), ("tab:red", "tab:blue", "tab:green")):
+        iterates = np.asarray(iterates, dtype=np.float64)
+        ax.plot(iterates, np.interp(iterates, w, train_loss), "o", ms=4, alpha=0.6, color=color, label=label)
+        ax.plot(iterates[-1:], np.interp(iterates[-1:], w, train_loss), "*", ms=16, color=color)
+    ax.set_xlabel("weight w")
+    ax.set_ylabel("E")
+    ax.legend(loc="lower left")
     return fig

@@ -7,10 +7,10 @@ For one example with logits ``z`` ``(C,)``, temperature ``tau`` and true class `
 from __future__ import annotations
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..reference import softmax
+from . import style
 from .live import live_figure
 
 
@@ -32,19 +32,18 @@ def plot_softmax_bars(z, target, temperature=1.0, class_names=None):
     s, grad = softmax_and_gradient(z, target, temperature)
     names = list(class_names) if class_names is not None else [f"class {i}" for i in range(s.size)]
     colors = ["C2" if i == int(target) else "C0" for i in range(s.size)]
-    fig, (ax_s, ax_g) = plt.subplots(1, 2, figsize=(8.5, 3.0))
+    fig, (ax_s, ax_g) = style.figure(ncols=2, height=3.6)
     ax_s.bar(names, s, color=colors)
     ax_s.set_ylim(0, 1)
-    ax_s.set_title(f"softmax(z / {temperature:g})  (true class green)", fontsize=10)
+    ax_s.set_title(f"softmax(z / {temperature:g})  (true class green)")
     for i, p in enumerate(s):
-        ax_s.text(i, p + 0.02, f"{p:.2f}", ha="center", fontsize=9)
+        ax_s.text(i, p + 0.02, f"{p:.2f}", ha="center")
     ax_g.bar(names, grad, color=colors)
     ax_g.axhline(0, color="k", linewidth=0.8)
     ax_g.set_ylim(-1, 1)
-    ax_g.set_title("gradient dL/dz = s - y", fontsize=10)
+    ax_g.set_title("gradient dL/dz = s − y")
     for i, g in enumerate(grad):
-        ax_g.text(i, g + (0.04 if g >= 0 else -0.1), f"{g:+.2f}", ha="center", fontsize=9)
-    fig.tight_layout()
+        ax_g.text(i, g + (0.04 if g >= 0 else -0.12), f"{g:+.2f}", ha="center")
     return fig
 
 

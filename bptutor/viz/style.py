@@ -12,8 +12,16 @@ shrinking. Use it in two ways::
     fig, ax = style.figure(height=3.0)       # a shorter strip
 
 or call :func:`use` once and size figures with :data:`SIZE` / :data:`WIDTH` yourself.
+
+A widget that redraws a figure shows it in :func:`picture` (an ``ipywidgets.Image``) set to
+:func:`png` of the figure, not in an ``Output`` widget: a figure drawn into an ``Output`` widget
+while its cell runs makes nbclient (``jupyter nbconvert --execute``) answer on the kernel's shell
+socket while it waits for the cell's reply on that socket, and the reply can be missed until the
+cell timeout.
 """
 from __future__ import annotations
+
+import io
 
 import matplotlib.pyplot as plt
 
@@ -60,3 +68,19 @@ def figure(nrows: int = 1, ncols: int = 1, height: float | None = None, width: f
         height = HEIGHT if nrows == 1 else ROW_HEIGHT * nrows
     subplots_kw.setdefault("layout", "constrained")
     return plt.subplots(nrows, ncols, figsize=(width, height), **subplots_kw)
+
+
+def png(fig, close: bool = True) -> bytes:
+    """``fig`` as PNG bytes, cropped like the inline backend's picture; closes ``fig`` unless told not to."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    if close:
+        plt.close(fig)
+    return buf.getvalue()
+
+
+def picture():
+    """An empty ``ipywidgets.Image`` for :func:`png` bytes, never wider than the notebook column."""
+    import ipywidgets as widgets
+
+    return widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))

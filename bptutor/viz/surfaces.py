@@ -1,6 +1,6 @@
-"""The error surface of a linear neuron (lesson 02, seed 001).
+"""The error surface of a linear neuron (lesson 02, the Wikipedia article).
 
-Seed 001 takes one linear neuron ``y = x1 w1 + x2 w2`` and the error
+The Wikipedia article takes one linear neuron ``y = x1 w1 + x2 w2`` and the error
 ``E = (t - y)^2``: for fixed inputs, ``E`` is a parabola in ``y`` and a
 paraboloid over the weights ``(w1, w2)``. Gradient descent walks down that
 surface "like a person on a foggy mountain" who can only feel the slope
@@ -23,6 +23,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import style
+
 
 def _cases(X, t):
     X = np.atleast_2d(np.asarray(X, dtype=np.float64))
@@ -35,7 +37,7 @@ def _cases(X, t):
 
 
 def linear_neuron_error(w, X, t):
-    """``E(w) = sum_n (t_n - x_n . w)^2`` (seed 001's error, summed over the cases).
+    """``E(w) = sum_n (t_n - x_n . w)^2`` (the Wikipedia article's error, summed over the cases).
 
     ``w``: shape ``(..., 2)`` -- one weight pair, or a grid of them; ``X``: ``(N, 2)``;
     ``t``: ``(N,)``. Returns a float for one pair, else an array of shape ``w.shape[:-1]``.
@@ -79,15 +81,23 @@ def plot_error_surface(X, t, w=None, path=None, kind: str = "contour", lim: floa
     ``w`` (shape ``(2,)``): a point to mark, with the downhill arrow ``-dE/dw``
     (scaled to a fixed length; its true length is in the title). ``path``: an
     array ``(k, 2)`` of weights to draw as a walk (see :func:`descent_path`).
-    Returns the Figure.
+    Returns the Figure. A new ``"3d"`` figure (no ``ax`` given) shows the contour map of the
+    same surface beside the 3-D view, so the picture fills the notebook's width.
     """
     if kind not in ("contour", "3d"):
         raise ValueError(f"kind must be 'contour' or '3d'; got {kind!r}")
+    if kind == "3d" and ax is None:
+        style.use()
+        fig = plt.figure(figsize=(style.WIDTH, 4.8), layout="constrained")
+        plot_error_surface(X, t, w, path, "3d", lim, fig.add_subplot(121, projection="3d"), n)
+        plot_error_surface(X, t, w, path, "contour", lim, fig.add_subplot(122), n)
+        return fig
     grid = np.linspace(-lim, lim, n)
     W1, W2 = np.meshgrid(grid, grid)
     E = linear_neuron_error(np.stack([W1, W2], axis=-1), X, t)
     if ax is None:
-        fig = plt.figure(figsize=(5.4, 4.6) if kind == "contour" else (6, 4.4))
+        style.use()
+        fig = plt.figure(figsize=(style.WIDTH, 5.2), layout="constrained")
         ax = fig.add_subplot(111, projection="3d" if kind == "3d" else None)
     else:
         fig = ax.figure
@@ -105,14 +115,15 @@ def plot_error_surface(X, t, w=None, path=None, kind: str = "contour", lim: floa
     else:
         levels = np.quantile(E, np.linspace(0.0, 1.0, 12) ** 2)
         cs = ax.contour(W1, W2, E, levels=np.unique(levels), cmap="viridis")
-        ax.clabel(cs, fontsize=7, fmt="%.1f")
+        ax.clabel(cs, fontsize=9, fmt="%.1f")
         ax.set_aspect("equal")
         if path is not None:
             path = np.asarray(path)
             E_end = linear_neuron_error(path[-1], X, t)
             ax.plot(path[:, 0], path[:, 1], "o-", color="tab:red", ms=3, lw=1.2,
-                    label=f"{len(path) - 1} steps of gradient descent, E at the end {E_end:.3g}")
-            ax.legend(fontsize=8, loc="upper right")
+                    label=f"{len(path) - 1} steps of gradient descent,\nE at the end {E_end:.3g}")
+            # beside the square, never over the walk (which may start in any corner)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.04, 1.0), borderaxespad=0)
         ax.set_xlim(-lim, lim)  # a diverging walk leaves the picture instead of shrinking it
         ax.set_ylim(-lim, lim)
         if w is not None:
@@ -128,7 +139,7 @@ def plot_error_surface(X, t, w=None, path=None, kind: str = "contour", lim: floa
                      f"|∇E| = {norm:.3f}; arrow = −∇E (downhill)"
     ax.set_xlabel("w1")
     ax.set_ylabel("w2")
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title)
     return fig
 
 
@@ -136,28 +147,31 @@ def surface_widget(X, t, w1: float = -2.0, w2: float = 2.5, lr: float = 0.1, ste
                    lim: float = 3.0):
     """Sliders for ``w1``, ``w2``, the learning rate and a number of descent steps.
 
-    Each change redraws the contour plot with the point, its downhill arrow and
-    the gradient-descent walk starting there. Returns an ``ipywidgets.interactive``;
-    its ``last_drawn`` dict holds the weights, ``E`` and the end of the walk.
+    Each change redraws the contour plot with the point, its downhill arrow and the
+    gradient-descent walk starting there. Returns an ``ipywidgets.VBox`` (the four sliders,
+    then the picture); its ``last_drawn`` dict holds the weights, ``E`` and the end of the walk.
     """
     import ipywidgets as widgets
 
-    state: dict = {}
+    controls = {
+        "w1": widgets.FloatSlider(value=w1, min=-lim, max=lim, step=0.1, description="w1"),
+        "w2": widgets.FloatSlider(value=w2, min=-lim, max=lim, step=0.1, description="w2"),
+        "lr": widgets.FloatSlider(value=lr, min=0.01, max=0.6, step=0.01, description="η"),
+        "steps": widgets.IntSlider(value=steps, min=0, max=30, description="steps"),
+    }
+    image = style.picture()
+    box = widgets.VBox([*controls.values(), image])
+    box.last_drawn = {}
 
-    def redraw(w1, w2, lr, steps):
-        w = np.array([w1, w2])
-        path = descent_path(X, t, w, lr, steps)
-        state.update(w=w, E=linear_neuron_error(w, X, t), end=path[-1],
-                     E_end=linear_neuron_error(path[-1], X, t))
-        plot_error_surface(X, t, w=w, path=path if steps else None, lim=lim)
-        plt.show()
+    def redraw(change=None):
+        w = np.array([controls["w1"].value, controls["w2"].value])
+        steps = controls["steps"].value
+        path = descent_path(X, t, w, controls["lr"].value, steps)
+        box.last_drawn.update(w=w, E=linear_neuron_error(w, X, t), end=path[-1],
+                              E_end=linear_neuron_error(path[-1], X, t))
+        image.value = style.png(plot_error_surface(X, t, w=w, path=path if steps else None, lim=lim))
 
-    w = widgets.interactive(
-        redraw,
-        w1=widgets.FloatSlider(value=w1, min=-lim, max=lim, step=0.1, description="w1"),
-        w2=widgets.FloatSlider(value=w2, min=-lim, max=lim, step=0.1, description="w2"),
-        lr=widgets.FloatSlider(value=lr, min=0.01, max=0.6, step=0.01, description="η"),
-        steps=widgets.IntSlider(value=steps, min=0, max=30, description="steps"),
-    )
-    w.last_drawn = state
-    return w
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    return box

@@ -1,14 +1,36 @@
-"""Timing the same computation written three ways, and drawing the speed-up (lesson 05).
+"""Timing the same computation written several ways, and drawing the speed-up (lesson 05).
 
 Timings depend on the machine and its load, so the lessons print them only in
 cells whose output is not compared, and state ratios by order of magnitude.
+What does not depend on the machine -- how many times a computation calls the
+loss -- is counted with :func:`counted`.
 """
 from __future__ import annotations
 
+import functools
 import time
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from . import style
+
+
+def counted(fn):
+    """``fn`` wrapped so that it counts its calls: ``wrapped.calls`` (starts at 0).
+
+    Lesson 05 counts the forward passes a central-difference gradient makes (``2P``
+    for ``P`` parameters) -- a number that, unlike a timing, is the same on every machine.
+    """
+    if not callable(fn):
+        raise ValueError(f"counted needs a callable; got {type(fn).__name__}")
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        wrapped.calls += 1
+        return fn(*args, **kwargs)
+
+    wrapped.calls = 0
+    return wrapped
 
 
 def best_time(fn, repeat=5, min_seconds=0.05, max_seconds=2.0):
@@ -57,7 +79,7 @@ def speedups(times, baseline=None):
 
 
 def plot_times(times, ax=None, unit="ms"):
-    """Horizontal bars of seconds per call (log scale), each labelled with its speed-up.
+    """Horizontal bars of seconds per call (log scale), labelled with the speed-up over the slowest.
 
     ``times``: ``{name: seconds}`` from :func:`time_forms`, slowest first is easiest
     to read. Returns the ``Axes``.
@@ -66,7 +88,7 @@ def plot_times(times, ax=None, unit="ms"):
     if scale is None:
         raise ValueError(f"unit must be 's', 'ms' or 'us'; got {unit!r}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 0.7 + 0.6 * len(times)))
+        _, ax = style.figure(height=1.2 + 0.55 * len(times))
     names = list(times)
     values = np.array([times[n] for n in names]) * scale
     ups = speedups(times)
@@ -75,7 +97,7 @@ def plot_times(times, ax=None, unit="ms"):
     ax.set_xscale("log")
     ax.set_yticks(y, names)
     for yi, name, v in zip(y, names, values):
-        ax.text(v * 1.15, yi, f"{v:.3g} {unit}  ({ups[name]:,.0f}x)", va="center", fontsize=9)
+        ax.text(v * 1.15, yi, f"{v:.3g} {unit}  ({ups[name]:,.0f}x)", va="center")
     ax.set_xlim(values.min() / 3, values.max() * 12)
-    ax.set_xlabel(f"time per gradient ({unit}, log scale)")
+    ax.set_xlabel(f"time per call ({unit}, log scale)")
     return ax

@@ -4,7 +4,7 @@
 * :func:`gradient_angles` -- the angle between mini-batch gradients and the
   full-batch gradient: how much a mini-batch of size B "points the wrong way".
 * :func:`plot_gradient_noise`, :func:`batch_noise_slider` -- that angle against B,
-  statically and with a slider over B.
+  statically and with a slider over B (course style: :mod:`bptutor.viz.style`).
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import style
 from .live import live_figure
 
 
@@ -80,7 +81,7 @@ def plot_gradient_noise(table, ax=None, highlight=None, label="", color="C0"):
     if not table:
         raise ValueError("table is empty; build it with noise_table(...)")
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 3.2))
+        _, ax = style.figure()
     sizes = np.array(sorted(table))
     med = np.array([np.median(table[B]) for B in sizes])
     lo = np.array([np.percentile(table[B], 10) for B in sizes])
@@ -98,7 +99,7 @@ def plot_gradient_noise(table, ax=None, highlight=None, label="", color="C0"):
     ax.set_ylim(0, 180)
     ax.set_yticks([0, 45, 90, 135, 180])
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=10)
     return ax
 
 
@@ -130,7 +131,7 @@ def batch_noise_slider(tables):
     bins = np.linspace(0, 180, 37)
 
     def draw(B):
-        fig, (ax_hist, ax_curve) = plt.subplots(1, 2, figsize=(10, 3.4))
+        fig, (ax_hist, ax_curve) = style.figure(ncols=2)
         for i, (label, table) in enumerate(tables.items()):
             ax_hist.hist(table[B], bins=bins, color=f"C{i}", alpha=0.6,
                          label=f"{label + ': ' if label else ''}median {np.median(table[B]):.0f} deg")
@@ -139,9 +140,8 @@ def batch_noise_slider(tables):
         ax_hist.set_xticks([0, 45, 90, 135, 180])
         ax_hist.set_xlabel("angle to full-batch gradient (deg)")
         ax_hist.set_ylabel("mini-batches")
-        ax_hist.set_title(f"B = {B}", fontsize=10)
-        ax_hist.legend(fontsize=8)
-        fig.tight_layout()
+        ax_hist.set_title(f"B = {B}")
+        ax_hist.legend()
         return fig
 
     return live_figure({"B": slider}, draw)

@@ -1,5 +1,6 @@
-"""Correct implementations written differently from the reference: loops per neuron (seed 000's
-style), accumulation per example (seed 002's Delta), explicit Jacobians, einsum, other step sizes.
+"""Correct implementations written differently from the reference: loops per neuron (the per-neuron
+article's style), accumulation per example (the Ng-notation guide's Delta), explicit Jacobians, einsum,
+other step sizes.
 
 A check must accept every one of them: rounding differences are not mistakes.
 ``RIGHT``: a list of ``(function name, label, fn)``.
@@ -90,9 +91,9 @@ def tanhprime_factored(a):
     return (1 - a) * (1 + a)
 
 
-@right("output_delta", "seed 000's delta with the sign turned round")
+@right("output_delta", "the per-neuron article's delta with the sign turned round")
 def output_delta_seed(o, t):
-    e = t - o  # seed 000, eq. (3)
+    e = t - o  # the per-neuron article, eq. (3)
     delta_seed = e * o * (1 - o)  # eq. (23): -dE/ds
     return -delta_seed
 
@@ -107,7 +108,7 @@ def weight_gradient_loops(a_prev, delta):
     G = np.zeros((len(a_prev), len(delta)))
     for i in range(len(a_prev)):
         for j in range(len(delta)):
-            G[i, j] = a_prev[i] * delta[j]  # seed 000, eq. (16)-(17)
+            G[i, j] = a_prev[i] * delta[j]  # the per-neuron article, eqs. (16)-(17)
     return G
 
 
@@ -117,7 +118,7 @@ def hidden_delta_einsum(delta_next, W_next, a):
     return np.einsum("...k,jk->...j", delta_next, W_next) * a * (1 - a)
 
 
-@right("hidden_delta", "per neuron, seed 000 eq. (34)")
+@right("hidden_delta", "per neuron, the per-neuron article's eq. (34)")
 def hidden_delta_loops(delta_next, W_next, a):
     one_example = np.ndim(a) == 1
     delta_next, a = np.atleast_2d(delta_next), np.atleast_2d(a)
@@ -129,7 +130,7 @@ def hidden_delta_loops(delta_next, W_next, a):
     return out[0] if one_example else out
 
 
-@right("backprop", "per neuron with loops, seed 000 steps 2-5")
+@right("backprop", "per neuron with loops, the per-neuron article's steps 2-5")
 def backprop_loops(x, t, weights, biases):
     acts = [np.asarray(x, dtype=float)]
     for W, b in zip(weights, biases):
@@ -166,7 +167,7 @@ def sigmoid_backward_two_steps(dA, A):
     return local * dA
 
 
-@right("mlp_loss_and_grads", "seed 002: per-example Delta accumulation")
+@right("mlp_loss_and_grads", "the Ng-notation guide: per-example Delta accumulation")
 def mlp_per_example(X, T, weights, biases, lam=0.0):
     N = X.shape[0]
     DW = [np.zeros_like(W) for W in weights]

@@ -1,12 +1,12 @@
 """A corpus of realistic wrong implementations of the contract functions.
 
 Each is written the way a student would write it (never by calling the mistake
-models of ``bptutor.check.diagnose``) and is registered with the mistake id the
+models of ``bptutor.check.answers``) and is registered with the mistake id the
 check should name, or ``None`` when the check is only expected to reject it
 without naming a mistake (kept few, and counted in the report).
 
-``WRONG``: a list of :class:`Wrong`. Used by ``tests/test_check_discrimination.py``
-and ``tests/report_check_discrimination.py``.
+``WRONG``: a list of :class:`Wrong`. Used by ``tests/check/test_discrimination.py``
+and ``benchmarks/check_discrimination.py``.
 """
 from __future__ import annotations
 
@@ -223,7 +223,7 @@ def tanhprime_inplace(a):
     return 1 - a
 
 
-@wrong("output_delta", "sign", "seed 000's delta = e f'(s)")
+@wrong("output_delta", "sign", "the per-neuron article's delta = e f'(s)")
 def output_delta_seed_sign(o, t):
     e = t - o
     return e * o * (1 - o)
@@ -260,7 +260,7 @@ def weight_gradient_elementwise(a_prev, delta):
     return a_prev * delta
 
 
-@wrong("weight_gradient", "sign", "seed 000's update direction")
+@wrong("weight_gradient", "sign", "the per-neuron article's update direction")
 def weight_gradient_sign(a_prev, delta):
     return -np.outer(a_prev, delta)
 
@@ -271,7 +271,7 @@ def weight_gradient_dot(a_prev, delta):
 
 
 # =========================================================================== a3
-@wrong("hidden_delta", "sign", "seed 000's sign convention")
+@wrong("hidden_delta", "sign", "the per-neuron article's sign convention")
 def hidden_delta_sign(delta_next, W_next, a):
     return -(delta_next @ W_next.T) * a * (1 - a)
 

@@ -38,12 +38,16 @@ def test_a_gradebook_of_the_current_grader_loads_with_defaults(tmp_path):
     rows = [{"submission": "s/bob_a2.ipynb", "assignment": "a2", "score": 3, "max_score": 9, "error": None,
              "questions": [{"id": "sigmoid", "score": 2, "max_score": 2, "passed": True, "feedback": "ok"}]},
             {"submission": "s/x.txt", "assignment": None, "score": 0, "max_score": 0,
-             "error": "not a notebook", "questions": []}]
+             "error": "not a notebook", "questions": []},
+            {"submission": "s/heidi/a4_matrix_form.ipynb", "assignment": "a4", "score": 0, "max_score": 10,
+             "error": "the notebook timed out",
+             "questions": [{"id": "dense_forward", "score": 0, "max_score": 1, "passed": False, "feedback": ""}]}]
     write_json(tmp_path, json.dumps(rows))
-    bob, x = load([str(tmp_path)])
+    bob, x, heidi = load([str(tmp_path)])
     assert (bob.student, bob.status, bob.submitted_at, bob.late_seconds) == ("bob", "graded", None, 0)
     assert (bob.questions[0].status, bob.questions[0].mistake) == ("passed", None)
-    assert (x.assignment, x.status, x.error) == (None, "error", "not a notebook")
+    assert (x.assignment, x.status, x.error) == (None, "invalid", "not a notebook")  # nothing could be judged
+    assert (heidi.student, heidi.status, heidi.questions[0].status) == ("heidi", "error", "failed")
 
 
 @pytest.mark.parametrize("text, message", [

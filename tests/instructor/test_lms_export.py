@@ -1,7 +1,7 @@
 """``bptutor export``: the files Canvas and Moodle import, read back with the csv module.
 
-Expected grades are computed here from the fixture's rows (owner by the roster, latest by time),
-not taken from the exporter. Canvas's header rule is transcribed from canvas-lms
+Expected grades come from the fixture's own oracle (``helpers.gradebooks.counted_rows``: owner by
+the roster, latest by time), not from the exporter. Canvas's header rule is transcribed from canvas-lms
 (``GradebookImporter#header?``, ``#update_column_count``; ``Assignment.title_and_id``).
 """
 import csv
@@ -9,7 +9,7 @@ import os
 import re
 
 import pytest
-from helpers.gradebooks import FORMULA_NAME, ROSTER, write_gradebook
+from helpers.gradebooks import FORMULA_NAME, ROSTER, counted_rows, write_gradebook
 
 from bptutor.assignments import ASSIGNMENTS
 
@@ -23,19 +23,8 @@ def read_csv(path):
 
 
 def expected_grades(rows):
-    """``{(roster id, assignment): score}``: the roster's owner, the latest submission by time."""
-    keys = {s["submission"]: s["id"] for s in ROSTER}
-    best = {}
-    for row in rows:
-        name = row["submission"].rsplit("/", 1)[-1]
-        owner = next((keys[k] for k in (row["submission"], name, name.rsplit(".", 1)[0], row["student"])
-                      if k in keys), None)
-        if owner is None or row["assignment"] is None:
-            continue
-        key = (owner, row["assignment"])
-        if key not in best or row["submitted_at"] > best[key]["submitted_at"]:
-            best[key] = row
-    return {key: row["score"] for key, row in best.items()}
+    """``{(roster id, assignment): score}`` from the fixture's own oracle."""
+    return {key: row["score"] for key, row in counted_rows(rows).items()}
 
 
 def canvas_accepts_header(row):

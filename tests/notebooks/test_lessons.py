@@ -1,5 +1,6 @@
 """The lesson notebooks as course material: the ten of COURSE.md, executed, deterministic,
-tied to the seeds, linked to their exercises, with widgets that degrade to static pictures.
+tied to their sources (by the short names of ``lessons/sources.ipynb``, which they link), with
+self-check questions, linked to their exercises, with widgets that degrade to static pictures.
 
 nbval (in ``make test``) re-runs every lesson and compares its outputs; these tests check
 what nbval cannot: that the stored notebooks are the ones a reader should get.
@@ -17,10 +18,30 @@ LESSONS_DIR = ROOT / "lessons"
 LESSONS = (
     "00_chain_rule.ipynb", "01_gradient_checking.ipynb", "02_one_neuron.ipynb",
     "03_output_layer.ipynb", "04_hidden_layers.ipynb", "05_matrix_form.ipynb",
-    "06_softmax.ipynb", "07_training_in_practice.ipynb", "08_autodiff.ipynb",
+    "06_softmax.ipynb", "07_training_in_practice.ipynb", "07b_depth_and_minima.ipynb", "08_autodiff.ipynb",
     "09_capstone.ipynb",
 )
 WIDGET_CALL = re.compile(r"(_widget|_slider|_sliders|_browser|interact)\(")
+#: the page every lesson links for its references (markdown only, not a lesson)
+SOURCES = "sources.ipynb"
+#: the short names of the five sources (common to every lesson, exercise and message)
+SOURCE_NAMES = ("the per-neuron article", "the Wikipedia article", "the Ng-notation guide",
+                "the lecture slides", "the handbook chapter")
+SOURCE_ANCHORS = tuple(name.lower().replace(" ", "-") for name in SOURCE_NAMES)  # the-per-neuron-article, ...
+#: private jargon that must not reach a reader: "seed 000", "Seed 003's", "seeds 002/003"
+SEED_JARGON = re.compile(r"\b[Ss]eeds? 00[0-4]")
+QUIZ_CALL = re.compile(r"\bquiz\.(?:choice|number|predict)\(")
+MIN_QUIZ_QUESTIONS = 3
+#: lessons still being moved to the short names, the sources link and quiz questions; the tests
+#: below are expected to fail for these (strict=False: they pass as soon as a lesson is done).
+#: Shrink this set as lessons are finished.
+IN_PROGRESS = {"04_hidden_layers.ipynb", "09_capstone.ipynb"}
+
+
+def _lessons_marked():
+    return [pytest.param(name, marks=pytest.mark.xfail(strict=False, reason="lesson not yet moved to "
+                                                         "short names, sources link and quizzes"))
+            if name in IN_PROGRESS else name for name in LESSONS]
 
 
 def _load(name):
@@ -42,17 +63,66 @@ def _text_outputs(cell, kinds=("stream", "execute_result", "display_data")):
 
 
 def test_the_ten_lessons_of_the_syllabus_exist():
-    assert sorted(p.name for p in LESSONS_DIR.glob("*.ipynb")) == list(LESSONS)
+    assert sorted(p.name for p in LESSONS_DIR.glob("*.ipynb") if p.name != SOURCES) == list(LESSONS)
 
 
 @pytest.mark.parametrize("name", LESSONS)
-def test_lesson_opens_with_its_goals_and_seeds(name):
-    nb = _load(name)
-    first = _source(nb["cells"][0])
+def test_lesson_opens_with_its_goals(name):
+    first = _source(_load(name)["cells"][0])
     assert first.startswith(f"# Lesson {name[:2]} — "), first[:60]
     assert "After this lesson you can" in first
-    markdown = "\n".join(_source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
-    assert re.search(r"[Ss]eed 00[0-4]", markdown), "each lesson names the seed it follows"
+
+
+@pytest.mark.parametrize("name", _lessons_marked())
+def test_lesson_cites_its_sources_by_short_name_and_links_the_sources_page(name):
+    cells = _load(name)["cells"]
+    markdown = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
+    assert any(source in markdown.lower() for source in SOURCE_NAMES), "name the source a lesson follows"
+    head = "\n".join(_source(c) for c in cells[:2])
+    assert f"]({SOURCES}" in head, "link the sources page near the top of the lesson"
+    anchors = set(SOURCE_ANCHORS) | {"equations", "notation", "errata", "glossary"}
+    for anchor in re.findall(rf"\]\({re.escape(SOURCES)}#([\w-]+)\)", markdown):
+        assert anchor in anchors, f"{SOURCES}#{anchor} is not an anchor of the sources page"
+
+
+@pytest.mark.parametrize("name", _lessons_marked())
+def test_lesson_never_says_seed_nnn(name):
+    for i, cell in enumerate(_load(name)["cells"]):
+        shown = _source(cell) + (_text_outputs(cell) if cell["cell_type"] == "code" else "")
+        found = SEED_JARGON.search(shown)
+        assert not found, f"cell {i} says {found.group(0)!r}: cite the source by its short name"
+
+
+@pytest.mark.parametrize("name", _lessons_marked())
+def test_lesson_has_quiz_questions(name):
+    code = [_source(c) for c in _load(name)["cells"] if c["cell_type"] == "code"]
+    n = sum(len(QUIZ_CALL.findall(src)) for src in code)
+    assert n >= MIN_QUIZ_QUESTIONS, f"{n} quiz questions; each lesson asks at least {MIN_QUIZ_QUESTIONS}"
+    assert any("from bptutor import" in src and "quiz" in src for src in code[:1]), "import quiz in the first cell"
+
+
+def test_sources_page_describes_the_five_sources():
+    nb = _load(SOURCES)
+    assert all(c["cell_type"] == "markdown" for c in nb["cells"]), "the sources page is text only"
+    text = "\n".join(_source(c) for c in nb["cells"])
+    for anchor in SOURCE_ANCHORS + ("equations", "notation", "errata", "glossary"):
+        assert f'<a id="{anchor}"></a>' in text, f"no anchor {anchor!r}"
+    for name in SOURCE_NAMES:
+        assert f"## {name[0].upper()}{name[1:]}" in text, name
+    assert not SEED_JARGON.search(text)
+    for word in ("локальный градиент", "эталонное значение", "паралич сети", "эпоха", "激励函数", "误差", "th"):
+        assert word in text, f"the glossary lacks {word!r}"
+
+
+def test_every_cited_per_neuron_equation_is_on_the_sources_page():
+    page = "\n".join(_source(c) for c in _load(SOURCES)["cells"])
+    rows = {int(n) for n in re.findall(r"^\| \((\d+)\) \|", page, re.M)}
+    cited = set()
+    for name in LESSONS:
+        markdown = "\n".join(_source(c) for c in _load(name)["cells"] if c["cell_type"] == "markdown")
+        for first, last in re.findall(r"eqs?\.\s*\(?(\d+)\)?(?:\s*[–-]\s*\(?(\d+)\)?)?", markdown):
+            cited |= set(range(int(first), int(last or first) + 1))
+    assert cited and cited <= rows, f"equations cited but not on the sources page: {sorted(cited - rows)}"
 
 
 @pytest.mark.parametrize("name", LESSONS)

@@ -99,7 +99,7 @@ def test_random_expression_matches_central_differences(expr, point):
 @given(st.floats(-10, 10), st.floats(-10, 10))
 def test_lesson_00_function_matches_hand_derived_grad_f(x0, y0):
     x, y = Value(x0), Value(y0)
-    f = x * x + x * y + (x + y) ** 2  # seed 003's computational graph
+    f = x * x + x * y + (x + y) ** 2  # the lecture slides' computational graph
     f.backward()
     assert f.data == pytest.approx(reference.f(x0, y0), rel=1e-12, abs=1e-12)
     gx, gy = reference.grad_f(x0, y0)

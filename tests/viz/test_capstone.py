@@ -72,3 +72,18 @@ def test_digit_browser_changes_the_picture_when_the_slider_moves(digits_model):
     assert np.array_equal(after, X[7].reshape(8, 8))
     with pytest.raises(ValueError, match="one row per image"):
         capstone.digit_browser(X, y[:3], probs)
+
+
+def test_first_layer_weights_and_confusion_matrix_carry_a_colour_bar(digits_model):
+    from bptutor.viz import style
+
+    model, history, X, y = digits_model
+    fig = capstone.plot_first_layer_weights(model.weights[0], n=16)
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 1, "one colour bar shared by all the weight images"
+    lim = np.abs(model.weights[0][:, :16]).max()
+    assert bars[0].get_ylim() == pytest.approx((-lim, lim)), "the bar spans the symmetric colour scale"
+    C = capstone.confusion_matrix(y, model.forward(X).argmax(axis=1))
+    fig = capstone.plot_confusion_matrix(C)
+    assert any(ax.get_label() == "<colorbar>" for ax in fig.axes)
+    assert fig.get_figwidth() == pytest.approx(style.WIDTH)

@@ -47,3 +47,17 @@ def test_graph_widget_redraws_when_slider_moves():
     assert w.last_drawn["grads"]["x"] == pytest.approx(reference.grad_f(2.0, 2.0)[0])
 
 
+
+
+def test_graph_widget_draws_into_an_image_not_an_output_area():
+    # an Output widget filled while its cell runs makes nbclient answer on the kernel's shell
+    # socket while it waits there for the reply (a missed wakeup: the cell stalls to its timeout)
+    import ipywidgets as widgets
+
+    w = graphs.graph_widget(x=1.0, y=2.0)
+    image = w.children[-1]
+    assert isinstance(image, widgets.Image) and image.value[:4] == b"\x89PNG"
+    assert not any(isinstance(c, widgets.Output) for c in w.children)
+    before = image.value
+    w.children[1].value = -1.0  # the y slider
+    assert image.value != before

@@ -76,3 +76,15 @@ def test_step_widget_redraws_when_slider_moves():
     w.slider.value = 5
     assert w.last_drawn["k"] == 5
     assert w.last_drawn["title"].startswith("Error")
+
+
+def test_units_are_counted_from_zero_like_the_arrays():
+    labels = network.default_node_labels([2, 2, 2])
+    assert labels[(0, 0)] == "$x_0$" and labels[(2, 1)] == "$o_1$" and labels[(1, 0)] == "$a^{(1)}_0$"
+    x, t, weights, biases = _mazur()
+    titles = [s.title for s in network.trace_backprop(x, t, weights, biases)]
+    assert "Forward, layer 1, unit 0: weighted sum, then sigmoid" in titles
+    assert any(t.startswith("Backward, output unit 1") for t in titles)
+    assert not any("unit 2" in t for t in titles)
+    details = [s.detail for s in network.trace_backprop(x, t, weights, biases)]
+    assert any("W2[0,0]:" in d for d in details) and not any("W2[2," in d for d in details)

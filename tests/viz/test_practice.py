@@ -94,3 +94,47 @@ def test_loss_mode_stopping_and_restart_plots_draw_every_curve(moons):
     assert fig.axes[0].get_title() == "1 of 2 solved; stuck: bad"
 
 
+
+
+# ---------------------------------------------------------------- practice: depth and minima
+def test_layer_gradient_norms_are_the_norms_of_the_model_gradients(moons):
+    X, t = moons
+    model = reference.MLP([2, 4, 3, 1], hidden="tanh", init="sqrt", seed=3)
+    norms = practice.layer_gradient_norms(model, X, t[:, None])
+    _, grads_W, _ = model.loss_and_grads(X, t[:, None])
+    assert norms.shape == (3,)
+    np.testing.assert_allclose(norms, [np.sqrt(np.sum(g ** 2)) for g in grads_W])
+    # and the first layer's norm agrees with central differences through W(1)
+    numeric = gradcheck.numerical_gradient(lambda _: model.loss_and_grads(X, t[:, None])[0], model.weights[0])
+    assert np.linalg.norm(numeric) == pytest.approx(norms[0], rel=1e-6)
+
+
+def test_plot_layer_gradients_draws_one_line_per_label_on_a_log_axis():
+    fig = practice.plot_layer_gradients({"a": [1e-6, 1e-3, 1.0], "b": [1.0, 1.0, 1.0]})
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and len(ax.lines) == 2
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2, 3])
+    with pytest.raises(ValueError, match="empty"):
+        practice.plot_layer_gradients({})
+
+
+def test_plot_wide_and_narrow_marks_each_path_where_it_ends():
+    w = np.linspace(-2, 2, 41)
+    fig = practice.plot_wide_and_narrow(w, w ** 2, (w - 0.5) ** 2, paths={"descent": [1.0, 0.5, 0.0]})
+    ax = fig.axes[0]
+    end = ax.lines[-1]  # the star at the last iterate
+    assert end.get_xdata()[0] == 0.0 and end.get_ydata()[0] == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="one length"):
+        practice.plot_wide_and_narrow(w, w[:-1], w)
+
+
+def test_every_practice_figure_fills_the_course_width(moons):
+    from bptutor.viz import style
+
+    X, t = moons
+    figures = [practice.plot_activation_histograms({"a": np.full(4, 0.5)}),
+               practice.plot_learning_rate(X, t, np.zeros(2), [0.1], steps=3),
+               practice.plot_loss_curves({"a": [1.0, 0.5]}),
+               practice.plot_layer_gradients({"a": [1.0, 2.0]})]
+    for fig in figures:
+        assert fig.get_figwidth() == pytest.approx(style.WIDTH)

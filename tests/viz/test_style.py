@@ -31,3 +31,13 @@ def test_rows_columns_and_keywords_pass_through():
     fig, ax = style.figure(height=2.5, width=5.0)
     assert tuple(fig.get_size_inches()) == (5.0, 2.5)
     plt.close("all")
+
+
+def test_png_and_picture():
+    fig, ax = style.figure(height=2.0)
+    ax.plot([0, 1], [1, 0])
+    data = style.png(fig)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and not plt.fignum_exists(fig.number)
+    image = style.picture()
+    image.value = data
+    assert image.format == "png" and image.layout.max_width == "100%"

@@ -62,3 +62,17 @@ def test_surface_plots_and_widget():
     assert w.last_drawn["E_end"] < w.last_drawn["E"]
 
 
+
+
+def test_walk_legend_sits_beside_the_picture_not_over_the_walk():
+    path = surfaces.descent_path(X2, T2, [-2.0, 2.5], 0.2, 15)
+    fig = surfaces.plot_error_surface(X2, T2, w=[-2.0, 2.5], path=path)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 > ax.get_window_extent().x1  # right of the axes
+
+
+def test_a_new_3d_figure_shows_the_contour_map_beside_it():
+    fig = surfaces.plot_error_surface(X2[:1], T2[:1], w=[-2.0, 2.5], kind="3d")
+    assert len(fig.axes) == 2 and fig.axes[0].name == "3d" and fig.axes[1].name == "rectilinear"

@@ -10,7 +10,11 @@ For every question of :mod:`bptutor.assignments`, the module of the same name he
 * ``models`` -- mistake models, ``(mistake id, model)`` with ``model(case) -> value`` (a
   :class:`bptutor.check.mistake_models.Case`): what one specific wrong implementation returns;
 * ``judge(question, trials, outcomes)`` -- custom judging when comparing numbers is not the
-  question (a6 judges held-out accuracy).
+  question (a6 judges held-out accuracy);
+* ``hints`` -- the feedback in the question's own names: mistake id -> what to try, or
+  ``(why, what to try)`` (either may be ``None`` to keep the shared text of
+  :data:`bptutor.check.mistakes.MISTAKES`). A missing transpose in ``hidden_delta`` then
+  speaks of ``W_next.T``, not of another function's ``W.T``.
 
 These modules import the reference implementations. They run only in the student's own
 kernel (the checks) and in the grader's trusted parent -- never inside the grader's sandbox.
@@ -18,8 +22,8 @@ kernel (the checks) and in the grader's trusted parent -- never inside the grade
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from ...assignments import ASSIGNMENT_OF, Question
 
@@ -32,6 +36,7 @@ class Answer:
     probe: Callable | None = None
     models: tuple = ()
     judge: Callable | None = None
+    hints: Mapping = field(default_factory=dict)
 
 
 def from_reference(name: str) -> Callable:

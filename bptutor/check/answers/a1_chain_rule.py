@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import reference
-from ..mistake_models import Case, computed, flipped, rearranged
+from ..mistake_models import Case, computed, rearranged
 from . import Answer, from_reference
 
 
@@ -15,8 +15,7 @@ def _probe_grad_f(args, kwargs, key):
     return "f(x, y)", lambda v: float(reference.f(x, v[()])), np.array(y)
 
 
-GRAD_F_MODELS = (
-    ("sign", flipped),
+GRAD_F_MODELS = (  # a flipped sign or a plain factor 2 is found by its ratio (diagnose.common_ratio)
     ("missing-path", computed(lambda x, y: (2 * x + 2 * (x + y), 2 * (x + y)))),  # no xy path
     ("missing-path", computed(lambda x, y: (2 * x + y, x))),  # no (x+y)^2 path
     ("missing-path", computed(lambda x, y: (y + 2 * (x + y), x + 2 * (x + y)))),  # no x^2 path
@@ -86,7 +85,6 @@ NUMERICAL_GRADIENT_MODELS = (
     ("step-too-large", central_difference_fitted),
     ("factor-2", central_difference_times(2.0)),  # divided by h instead of 2h
     ("factor-2", central_difference_times(0.5)),
-    ("sign", flipped),
 )
 
 
@@ -113,13 +111,37 @@ RELATIVE_ERROR_MODELS = (
 )
 
 
+GRAD_F_HINTS = {
+    "sign": "f = x² + xy + (x + y)² has only plus signs, and so have ∂f/∂x and ∂f/∂y: look for a minus "
+            "sign you wrote.",
+    "missing-path": "x reaches f along three paths (through x², through xy and through (x + y)²) and y along "
+                    "two: ∂f/∂x needs one term per path, and so does ∂f/∂y.",
+    "factor-2": "Differentiating a square brings a 2: d(x²)/dx = 2x, and by the chain rule d(x + y)²/dx = "
+                "2(x + y) · 1, the outer derivative times the inner one.",
+    "swapped-outputs": "Return (df/dx, df/dy): the derivative with respect to x first.",
+    "wrong-count": "Return both partial derivatives, `return dfdx, dfdy`.",
+}
+
+NUMERICAL_GRADIENT_HINTS = {
+    "factor-2": "The central difference is (fun(x + h) − fun(x − h)) / (2h): its two points are 2h apart, so "
+                "divide by 2h, not by h.",
+    "sign": "Subtract in the order fun(x + h) − fun(x − h), then divide by 2h; the other order flips the sign.",
+    "mutated-input": ("Your function changed `x`, the array it was given, so the caller's point moved. Even "
+                      "`x[i] += h` followed by `x[i] -= h` can leave a different last digit.",
+                      "Save the entry and put it back after both evaluations (`old = x[i]`; `x[i] = old + h`; "
+                      "...; `x[i] = old`), or work on `x = x.copy()`."),
+    "wrong-shape": "Return an array shaped like `x` (start from `np.zeros_like(x)`), one partial derivative per "
+                   "entry, for every shape of `x`: `np.ndindex(x.shape)` visits every entry.",
+}
+
+
 def _exact_gradient(trial, args, kwargs):
     spec, x = trial.args[0], trial.args[1]
     return spec.gradient(x)  # the exact gradient: an oracle independent of finite differences
 
 
 ANSWERS = {
-    "grad_f": Answer(from_reference("grad_f"), probe=_probe_grad_f, models=GRAD_F_MODELS),
-    "numerical_gradient": Answer(_exact_gradient, models=NUMERICAL_GRADIENT_MODELS),
+    "grad_f": Answer(from_reference("grad_f"), probe=_probe_grad_f, models=GRAD_F_MODELS, hints=GRAD_F_HINTS),
+    "numerical_gradient": Answer(_exact_gradient, models=NUMERICAL_GRADIENT_MODELS, hints=NUMERICAL_GRADIENT_HINTS),
     "relative_error": Answer(from_reference("relative_error"), models=RELATIVE_ERROR_MODELS),
 }

@@ -7,7 +7,7 @@ import numpy as np
 
 from ... import reference
 from ...reference.matrix import mlp_forward
-from ..mistake_models import Case, computed, flipped, rearranged
+from ..mistake_models import Case, computed, rearranged
 from . import Answer, from_reference
 
 sigmoid = reference.sigmoid
@@ -68,7 +68,6 @@ DENSE_BACKWARD_MODELS = (
     ("extra-1/N", computed(lambda dZ, X, W: (dZ @ W.T / len(X), X.T @ dZ / len(X), dZ.mean(axis=0)))),
     ("wrong-order", rearranged(lambda e: [e[1], e[0], e[2]])),
     ("wrong-count", rearranged(lambda e: [e[0], e[1]])),
-    ("sign", flipped),
 )
 
 SIGMOID_BACKWARD_MODELS = (
@@ -76,7 +75,6 @@ SIGMOID_BACKWARD_MODELS = (
     ("derivative-of-preactivation", computed(lambda dA, A: dA * sigmoid(A) * (1 - sigmoid(A)))),
     ("derivative-twice", computed(lambda dA, A: dA * (A * (1 - A)) ** 2)),
     ("missing-derivative", computed(lambda dA, A: dA)),
-    ("sign", flipped),
 )
 
 
@@ -134,11 +132,67 @@ MLP_MODELS = (
     ("wrong-count", rearranged(lambda e: [e[1], e[2]])),  # the loss left out
 )
 
+DENSE_FORWARD_HINTS = {
+    "missing-bias": "Add `b` to `X @ W`: it has one entry per column and broadcasts over the rows (the examples).",
+    "transpose": ("Your result is the transpose of the expected one. The column convention z = W x + b (the "
+                  "lecture slides) puts examples in columns; this course puts them in rows.",
+                  "With rows as examples, `X @ W + b`: `X` (N, n_in) @ `W` (n_in, n_out) gives (N, n_out)."),
+    "sign": ("Your values match `X @ W - b`: the bias was subtracted.", "z = a W + b: add the bias."),
+    "wrong-type": "Return a NumPy array (`X @ W + b` is one); `.tolist()` turns it into Python lists.",
+}
+
+DENSE_BACKWARD_HINTS = {
+    "transpose": "Each gradient has the shape of what it is the gradient of: `dX` like `X`, (N, n_in), is "
+                 "`dZ @ W.T`; `dW` like `W`, (n_in, n_out), is `X.T @ dZ` (the handbook chapter, Examples 2 "
+                 "and 3).",
+    "wrong-axis": "`db` has one entry per column of `dZ`, like `b`: sum `dZ` over its rows (the examples), "
+                  "`dZ.sum(axis=0)`.",
+    "extra-1/N": "`dZ` is already the gradient of the averaged loss, so nothing is divided here: `X.T @ dZ` and "
+                 "`dZ.sum(axis=0)` are sums over the examples.",
+    "missing-1/N": "`dZ` is already the gradient of the averaged loss: `dX`, `dW` and `db` need no extra factor.",
+    "sign": "Each output is a product or a sum of `dZ`, with no minus sign: (dZ Wᵀ, Xᵀ dZ, Σ_rows dZ).",
+    "factor-2": "(dZ Wᵀ, Xᵀ dZ, Σ_rows dZ) has no factor 2: nothing is squared here.",
+    "constant-factor": "(dZ Wᵀ, Xᵀ dZ, Σ_rows dZ) has no constant in front.",
+}
+
+SIGMOID_BACKWARD_HINTS = {
+    "missing-upstream": ("Your values are A (1 − A), the local derivative alone: the upstream gradient `dA` is "
+                         "missing.",
+                         "Multiply by it elementwise: `dA * A * (1 - A)` (the handbook chapter, Example 1)."),
+    "derivative-of-preactivation": ("`A` is already the sigmoid's output, and you applied σ to it again: "
+                                    "σ(A)(1 − σ(A)) is not σ'(Z).",
+                                    "Use `A` directly: `dA * A * (1 - A)`."),
+    "derivative-twice": "Multiply `dA` by `A * (1 - A)` once.",
+    "missing-derivative": ("Your values are `dA` unchanged: the sigmoid's slope A (1 − A) is missing.",
+                           "Multiply `dA` elementwise by `A * (1 - A)` (the handbook chapter, Example 1)."),
+    "sign": "`dA * A * (1 - A)` has no minus sign: A (1 − A) is positive for A between 0 and 1.",
+    "mutated-input": ("Your function changed `dA`, the array it was given (e.g. with `dA *= ...`).",
+                      "Write `dA * (A * (1 - A))`, which makes a new array, instead of `dA *= ...`, which "
+                      "overwrites the caller's `dA`."),
+    "factor-2": "`dA * A * (1 - A)` has no factor 2: nothing is squared here.",
+    "constant-factor": "`dA * A * (1 - A)` has no constant in front.",
+}
+
+MLP_HINTS = {
+    "missing-1/N": "E = 1/(2N) Σ ‖t − o‖² + λ/(2N) Σ ‖W‖² is a mean over the N rows of `X`, so the gradient "
+                   "starts from (O − T) / N at the output, and the loss is divided by N too.",
+    "extra-1/N": "Divide by N, the number of rows of `X`, exactly once: in the loss and in (O − T) / N; the "
+                 "sums over the examples that make each layer's weight and bias gradients are not divided again.",
+    "factor-2": "E = 1/(2N) Σ ‖t − o‖² keeps its ½ in the loss, and its gradient (O − T) / N has no 2; "
+                "the regularisation gradient is (λ/N) W, with no ½.",
+    "sign": "The function returns gradients, not update steps: start from +(O − T) / N at the output.",
+    "missing-derivative": "At the output too, multiply the gradient (O − T) / N elementwise by the sigmoid's slope "
+                          "O (1 − O) before it reaches the last layer's weights.",
+    "constant-factor": "Compare each factor with E = 1/(2N) Σ ‖t − o‖² + λ/(2N) Σ ‖W‖²: the data term's "
+                       "gradient is (O − T) / N, the regularisation's (λ/N) W.",
+}
+
 ANSWERS = {
-    "dense_forward": Answer(from_reference("dense_forward"), models=DENSE_FORWARD_MODELS),
+    "dense_forward": Answer(from_reference("dense_forward"), models=DENSE_FORWARD_MODELS, hints=DENSE_FORWARD_HINTS),
     "dense_backward": Answer(from_reference("dense_backward"), probe=_probe_dense_backward,
-                             models=DENSE_BACKWARD_MODELS),
+                             models=DENSE_BACKWARD_MODELS, hints=DENSE_BACKWARD_HINTS),
     "sigmoid_backward": Answer(from_reference("sigmoid_backward"), probe=_probe_sigmoid_backward,
-                               models=SIGMOID_BACKWARD_MODELS),
-    "mlp_loss_and_grads": Answer(from_reference("mlp_loss_and_grads"), probe=_probe_mlp, models=MLP_MODELS),
+                               models=SIGMOID_BACKWARD_MODELS, hints=SIGMOID_BACKWARD_HINTS),
+    "mlp_loss_and_grads": Answer(from_reference("mlp_loss_and_grads"), probe=_probe_mlp, models=MLP_MODELS,
+                                 hints=MLP_HINTS),
 }

@@ -18,17 +18,31 @@ SHAPE_HELP = ("For train_mlp: return the function predict (defined inside train_
               "np.argmax(scores, axis=1).")
 
 
+HINTS = {
+    "missing-return": "End `train_mlp` with `return predict`, and end `predict` with `return` and one label per "
+                      "row of its argument.",
+    "constant-predictions": "Initialise the weights with small random numbers (never all zeros: every hidden unit "
+                            "would then stay the same, lesson 07), check that the loss goes down during training, "
+                            "and make `predict` use its argument.",
+}
+
+
 def _get(outcome, attr, default):
     value = getattr(outcome, attr, default)
     return default if value is None else value
 
 
-def _bad_return(outcome) -> str:
+def _bad_return(outcome) -> tuple:
+    """``(sentence, mistake id)`` for a trial whose ``train_mlp`` or ``predict`` returned no labels."""
     error = str(_get(outcome, "error", ""))
     returned = str(_get(outcome, "returned", "")) or "something else"
     if "expected a function" in error:
-        return f"train_mlp returned {returned}, not a function."
-    return f"predict returned {returned}, not labels ({error})."
+        if returned == "NoneType":
+            return "train_mlp returned None: did you forget `return predict` at its end?", "missing-return"
+        return f"train_mlp returned {returned}, not a function.", "wrong-type"
+    if returned == "NoneType":
+        return "predict returned None: did you forget `return` at the end of predict?", "missing-return"
+    return f"predict returned {returned}, not labels ({error}).", "wrong-type"
 
 
 def judge_accuracy(question, trials, outcomes):
@@ -41,9 +55,10 @@ def judge_accuracy(question, trials, outcomes):
         need = float(trial.secret["accuracy"])
         status = str(_get(outcome, "status", "missing"))
         if status == "bad-return":
+            sentence, mistake = _bad_return(outcome)
             return verdict(question, "failed",
-                           f"✗ {name} is wrong.\n{label}\n{_bad_return(outcome)}"
-                           f"\n{diagnose.describe('wrong-type')}\n{SHAPE_HELP}", "wrong-type", passed_n, total)
+                           f"✗ {name} is wrong.\n{label}\n{sentence}"
+                           f"\n{diagnose.describe(mistake, question, HINTS)}\n{SHAPE_HELP}", mistake, passed_n, total)
         if status != "ok":
             msg = str(_get(outcome, "error", status))
             return verdict(question, "error", f"✗ {name} raised an error.\n{label}\nIt raised {msg}",
@@ -60,12 +75,12 @@ def judge_accuracy(question, trials, outcomes):
             what = f"an array of shape {shape}" if shape is not None else _get(outcome, "returned", "something else")
             return verdict(question, "failed",
                            f"✗ {name}: predict returned {what}; expected labels of shape {y.shape}.{hint}\n"
-                           f"{label}\n{diagnose.describe('wrong-shape')}\n{SHAPE_HELP}", "wrong-shape",
+                           f"{label}\n{diagnose.describe('wrong-shape', question, HINTS)}\n{SHAPE_HELP}", "wrong-shape",
                            passed_n, total)
         if not np.all(np.isfinite(got)):
             return verdict(question, "failed",
                            f"✗ {name}: predict returned values that are not finite numbers.\n{label}\n"
-                           f"{diagnose.describe('overflow')}", "overflow", passed_n, total)
+                           f"{diagnose.describe('overflow', question, HINTS)}", "overflow", passed_n, total)
         accuracy = float(np.mean(got == y))
         if accuracy >= need:
             passed_n += 1
@@ -73,11 +88,11 @@ def judge_accuracy(question, trials, outcomes):
         mistake = "constant-predictions" if np.unique(got).size == 1 else "low-accuracy"
         return verdict(question, "failed",
                        f"✗ {name} reached a held-out accuracy of {accuracy:.3f}; it needs at least {need}.\n"
-                       f"{label}\n{diagnose.describe(mistake)}", mistake, passed_n, total)
+                       f"{label}\n{diagnose.describe(mistake, question, HINTS)}", mistake, passed_n, total)
     needs = " and ".join(f"{float(t.secret['accuracy'])}" for t in trials)
     return verdict(question, "passed",
                    f"✓ {name} passed: held-out accuracy of at least {needs} on {question.tried} "
                    f"({total} tasks, each trained from scratch).", None, passed_n, total)
 
 
-ANSWERS = {"train_mlp": Answer(judge=judge_accuracy)}
+ANSWERS = {"train_mlp": Answer(judge=judge_accuracy, hints=HINTS)}
