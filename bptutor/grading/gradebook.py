@@ -33,7 +33,8 @@ def _number(x):
     return int(x) if float(x).is_integer() else round(float(x), 4)
 
 
-def write_text(path: str, text: str) -> None:
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (mode 0600; unencodable characters become "?")."""
     write_private(path, text.encode("utf-8", "replace"))
 
 
@@ -123,14 +124,14 @@ def write_all(out_dir: str, rows: list, feedback: dict) -> None:
     feedback_dir = os.path.join(out_dir, "feedback")
     os.makedirs(feedback_dir, exist_ok=True)
     for name, text in feedback.items():
-        write_text(os.path.join(feedback_dir, f"{name}.md"), text)
+        write_atomic(os.path.join(feedback_dir, f"{name}.md"), text)
     by_assignment = os.path.join(out_dir, "by-assignment")
     os.makedirs(by_assignment, exist_ok=True)
     for assignment in sorted({r.assignment for r in rows if r.assignment}):
-        write_text(os.path.join(by_assignment, f"{assignment}.csv"),
+        write_atomic(os.path.join(by_assignment, f"{assignment}.csv"),
                    to_csv([r for r in rows if r.assignment == assignment]))
-    write_text(os.path.join(out_dir, "gradebook.json"), to_json(rows))
-    write_text(os.path.join(out_dir, "gradebook.csv"), to_csv(rows))
+    write_atomic(os.path.join(out_dir, "gradebook.json"), to_json(rows))
+    write_atomic(os.path.join(out_dir, "gradebook.csv"), to_csv(rows))
 
 
 def grader_version() -> str:

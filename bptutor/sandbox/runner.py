@@ -37,7 +37,8 @@ MAX_RESULT_BYTES = 64 * 2**20
 
 # Captured now, before any student code can replace them in this process.
 _fork, _exit, _pipe, _close, _read, _write = os.fork, os._exit, os.pipe, os.close, os.read, os.write
-_waitpid, _kill, _select, _monotonic = os.waitpid, os.kill, select.select, time.monotonic
+_waitpid, _kill, _killpg, _setpgid = os.waitpid, os.kill, os.killpg, os.setpgid
+_select, _monotonic = select.select, time.monotonic
 
 
 def short(text) -> str:
@@ -86,12 +87,18 @@ def wait_for_byte(fd: int, timeout: float) -> str:
 
 
 def _stop(pid: int) -> int:
-    """Kill a child if it still runs; return its wait status."""
-    try:
-        _kill(pid, signal.SIGKILL)
+    """Kill a child and its process group (what it forked) if still running; return its wait status."""
+    for kill in (lambda: _killpg(pid, signal.SIGKILL), lambda: _kill(pid, signal.SIGKILL)):
+        try:
+            kill()
+        except OSError:
+            pass
+    status = _waitpid(pid, 0)[1]
+    try:  # anything it left in its group goes too
+        _killpg(pid, signal.SIGKILL)
     except OSError:
         pass
-    return _waitpid(pid, 0)[1]
+    return status
 
 
 def _fork_retrying() -> int:
@@ -160,6 +167,7 @@ def run_cells(job: dict, ns: dict, out: Channel) -> None:
         pid = _fork_retrying()
         if pid == 0:
             _close(r)
+            _setpgid(0, 0)
             _limit_cpu(cell_limit)
             status, error = exec_cell(source, positions[i] if i < len(positions) else i + 1, ns)
             _write(w, b"1")  # the old lead exits on this byte: this process is the lead now
@@ -238,6 +246,8 @@ def run_questions(job: dict, ns: dict, out: Channel) -> None:
         pid = _fork_retrying()
         if pid == 0:
             _close(r)
+            _close(out.fd)  # its frames go through the lead, which forwards whole frames only
+            _setpgid(0, 0)
             try:
                 _try_in_this_process(ns, pending, Channel(w), memory_text)
             finally:

@@ -234,11 +234,11 @@ def attacks(context, port: int = 9) -> list:
                                "        try:\n            os.fork()\n        except OSError:\n"
                                "            time.sleep(0.01)  # at the process limit"],
             {"hidden_delta": 0, "backprop": 6}),
-        _attack("kill-all", "kills every process it can see from inside backprop", [
-            IMPORTS, HIDDEN_DELTA, "import os\ndef backprop(x, t, weights, biases):\n    os.kill(-1, 9)\n"
-                                   "    for pid in range(1, 4096):\n        try:\n            os.kill(pid, 9)\n"
-                                   "        except OSError:\n            pass"],
-            {"hidden_delta": 4, "backprop": 0}),
+        _attack("kill-all", "kills every process it can see, from inside hidden_delta (it only loses its own work)", [
+            IMPORTS, BACKPROP, "import os\ndef hidden_delta(delta_next, W_next, a):\n    os.kill(-1, 9)\n"
+                               "    for pid in range(1, 4096):\n        try:\n            os.kill(pid, 9)\n"
+                               "        except OSError:\n            pass"],
+            {"hidden_delta": 0, "backprop": 0}),
         _attack("huge-return", "hidden_delta returns 20 million numbers", [
             IMPORTS, BACKPROP, "def hidden_delta(delta_next, W_next, a):\n    return np.zeros(20_000_000)"],
             {"hidden_delta": 0, "backprop": 6}),
