@@ -1,3 +1,4 @@
+"""``python -m bptutor`` is the ``bptutor`` command."""
 import sys
 
 from .cli import main

@@ -1,31 +1,17 @@
-"""Fresh inputs for every graded function, drawn from one seed per submission.
+"""Every graded question's trials for one submission, drawn in the parent from one seed.
 
-The parent draws a new random seed for each submission and sends only that
-integer to the worker. The worker draws the trials from it before any student
-code exists (and drops the judge-only ``secret`` parts); the parent draws the
-very same trials again to judge the numbers that come back.
+The seed comes from the grader's secret key and the notebook's bytes
+(:meth:`bptutor.grading.records.Progress.trial_seed`); question ``k`` is seeded by
+``(seed, k)``. The trials keep their judge-only ``secret`` parts (held-out labels): only
+their inputs are ever sent to a sandbox (:meth:`bptutor.grading.jobs.Job.payload`).
 """
 from __future__ import annotations
-
-import secrets
 
 import numpy as np
 
 from ..assignments import Assignment
 
 
-def new_seed() -> int:
-    """A fresh seed nobody can predict (not derived from the clock or the file)."""
-    return secrets.randbits(63)
-
-
-def draw_trials(assignment: Assignment, seed: int, keep_secrets: bool = True) -> dict:
-    """``{function name: [Trial, ...]}`` for one submission, question ``k`` seeded by ``(seed, k)``."""
-    trials = {}
-    for k, question in enumerate(assignment.questions):
-        drawn = question.make_trials(np.random.default_rng([seed, k]))
-        if not keep_secrets:
-            for trial in drawn:
-                trial.secret = {}
-        trials[question.name] = drawn
-    return trials
+def draw_trials(assignment: Assignment, seed: int) -> dict:
+    """``{question id: [Trial, ...]}`` for one submission."""
+    return {q.id: q.make_trials(np.random.default_rng([seed, k])) for k, q in enumerate(assignment.questions)}

@@ -1,29 +1,34 @@
 """``bptutor grade PATH... --out DIR``: grade a whole class.
 
-The trusted parent (this module) finds and parses the notebooks, draws a fresh
-seed per submission, hands each to a warm sandboxed worker
-(:mod:`bptutor.grading.pool`), judges the plain numbers that come back
-(:mod:`bptutor.grading.verdicts`) and writes the gradebook and feedback
-(:mod:`bptutor.grading.gradebook`). It never runs student code.
+The trusted parent (this module) finds and reads the notebooks, draws every trial itself,
+sends each submission's code and trial *inputs* to a warm sandbox
+(:mod:`bptutor.grading.pool`, or a Dask cluster with ``--dask``), judges the plain numbers
+that come back against the answers it kept (:mod:`bptutor.grading.judging`) and writes the
+gradebook and feedback (:mod:`bptutor.grading.gradebook`). It never runs student code.
 
-Exit status 0 when grading ran, whatever the students scored; 2 when the grader
-itself could not run (bad arguments, no notebooks, an out folder it cannot write).
+Exit status 0 when grading ran, whatever the students scored; 2 when the grader itself
+could not run (bad arguments, no notebooks, no sandbox, an out folder it cannot write).
 """
 from __future__ import annotations
 
+import datetime
 import os
-import shutil
 import sys
-import tempfile
 import time
+import types
 
 from ..assignments import assignment as get_assignment
-from . import gradebook, pool, submissions, verdicts
-from .draws import new_seed
-from .limits import TOP_LEVEL_CELLS, wall_limit
+from ..sandbox.limits import DEFAULT_MEMORY_MB
+from . import draws, gradebook, judging, submissions
+from .jobs import Job, Limits, Record, Row
+from .progress import ProgressLine
+from .records import Progress
+from .sandbox_worker import SandboxUnavailable, choose
+from .text import clean
 
-
-DEFAULT_MEMORY_MB = 1024
+UNSAFE_NOTE = "note: graded WITHOUT a sandbox (--unsafe-no-sandbox): the student's code ran unconfined"
+CONTAINER_NOTE = ("note: graded inside a container that does not allow namespaces; the container itself "
+                  "is the isolation boundary")
 
 
 def _cores() -> int:
@@ -44,49 +49,31 @@ def add_arguments(parser) -> None:
                         help="CPU-time limit per function and per notebook cell; wall-clock time "
                              "allowed is 1.5 times that plus 3 s (default: each function's limit in the registry)")
     parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
-                        help="memory a submission may use on top of the grader's own (default %(default)s MB)")
+                        help="memory a submission may use on top of the sandbox's own (default %(default)s MB)")
+    parser.add_argument("--deadline", default=None, metavar="WHEN",
+                        help="ISO 8601 date and time (UTC unless it names a zone); later submissions are "
+                             "marked late by their modification time, plus the roster's extension_hours")
+    parser.add_argument("--roster", default=None, metavar="CSV",
+                        help="roster with per-student extension_hours for --deadline (columns submission, id, name)")
+    parser.add_argument("--regrade", action="store_true",
+                        help="grade everything again instead of reusing the records of an earlier run")
+    parser.add_argument("--replace", action="store_true",
+                        help="write a gradebook of these submissions only, instead of merging them into "
+                             "the gradebook already in --out")
+    parser.add_argument("--dask", default=None, metavar="ADDRESS",
+                        help="grade on an existing dask.distributed cluster (needs bptutor[dask] and "
+                             "bubblewrap on every worker) instead of on this machine")
+    parser.add_argument("--in-container", action="store_true",
+                        help="this machine is a throw-away container (Gradescope's): where it refuses "
+                             "namespaces, the container itself is the isolation boundary")
+    parser.add_argument("--unsafe-no-sandbox", action="store_true",
+                        help="run student code WITHOUT bubblewrap (only inside a throw-away VM or container; "
+                             "every row says so)")
 
 
 def _fail(message: str) -> int:
     print(f"bptutor grade: error: {message}", file=sys.stderr)
     return 2
-
-
-class _ProgressBar:
-    """``[#####-----] 37/100`` on stderr when it is a terminal; silent otherwise."""
-
-    def __init__(self, total: int):
-        self.total, self.done = total, 0
-        self.on = total > 0 and sys.stderr.isatty()
-
-    def step(self, label: str = "") -> None:
-        self.done += 1
-        if self.on:
-            width = 30
-            filled = int(width * self.done / self.total)
-            sys.stderr.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total} "
-                             f"{label[:40]:<40}")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.on:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
-def _limits(the_assignment, timeout):
-    """CPU seconds per function and per cell; wall seconds for all top-level code and for everything."""
-    q_limits = {q.name: float(timeout or q.time_limit) for q in the_assignment.questions}
-    cell_limit = float(timeout or max(q_limits.values()))
-    top_budget = TOP_LEVEL_CELLS * wall_limit(cell_limit)
-    deadline = top_budget + sum(wall_limit(t) for t in q_limits.values()) + 10.0
-    return q_limits, cell_limit, top_budget, deadline
-
-
-def _record_for_invalid(sub) -> dict:
-    the_assignment = get_assignment(sub.assignment) if sub.assignment else None
-    questions = verdicts.zero_results(the_assignment, sub.error) if the_assignment else []
-    return {"assignment": sub.assignment, "error": sub.error, "questions": questions, "problems": []}
 
 
 def _check(args) -> str | None:
@@ -97,127 +84,165 @@ def _check(args) -> str | None:
         return f"--timeout must be a positive number of seconds, got {args.timeout}"
     if args.memory < 64:
         return f"--memory must be at least 64 MB, got {args.memory}"
+    if args.roster and not args.deadline:
+        return "--roster is read for its extension_hours: give --deadline too"
     return None
 
 
-def _plan(subs, progress, args, scratch):
-    """``(records, jobs, reused)``: rows already known (invalid or graded earlier) and jobs to run."""
-    records, jobs, reused = {}, [], 0
-    for sub in subs:
-        if sub.error:
-            records[sub.path] = _record_for_invalid(sub)
-            continue
-        key = progress.key(sub.digest, sub.assignment)
-        earlier = progress.get(key)
-        if earlier is not None:
-            records[sub.path] = earlier
-            reused += 1
-            continue
-        q_limits, cell_limit, top_budget, deadline = _limits(get_assignment(sub.assignment), args.timeout)
-        job_dir = os.path.join(scratch, f"job{len(jobs)}")
-        os.mkdir(job_dir, 0o700)
-        jobs.append({"id": str(len(jobs)), "assignment": sub.assignment, "seed": new_seed(),
-                     "cells": sub.cells, "cell_limit": cell_limit, "top_budget": top_budget,
-                     "question_limits": q_limits, "memory_bytes": args.memory * 2**20,
-                     "dir": job_dir, "deadline": deadline, "_sub": sub, "_key": key})
-    return records, jobs, reused
+def parse_deadline(text: str) -> datetime.datetime:
+    """An aware datetime from ISO 8601 (UTC when no zone is given); ``ValueError`` otherwise."""
+    when = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
 
 
-def _record_from_reply(job, reply) -> tuple[dict, bool]:
-    """Judge what a worker's sandbox wrote: ``(record, keep)``; ``keep`` is False when the
-    grader itself failed (that notebook is graded again on the next run)."""
-    sub = job["_sub"]
-    reply = dict(reply, deadline=job["deadline"])
-    out = os.path.join(job["dir"], "out")
-    record = {"assignment": sub.assignment, "error": "",
-              "questions": verdicts.judge_job(get_assignment(sub.assignment), job["seed"], out, reply),
-              "problems": verdicts.read_cell_log(out, sub.positions)}
-    keep = True
-    if reply.get("worker_error"):
-        record["error"], keep = f"the grader could not run this notebook: {reply['worker_error']}", False
-    elif reply.get("deadline_hit"):
-        record["error"] = f"timed out: the notebook did not finish within {job['deadline']:g} s"
-    elif reply.get("worker_died"):
-        record["error"], keep = ("the grader's worker running this notebook died; run the same command "
-                                 "again to grade it (finished notebooks are not graded again)"), False
-    try:
-        note = verdicts.read_capped(os.path.join(out, "sandbox-error.txt"), verdicts.MAX_NOTE_BYTES)
-        record["error"], keep = f"the sandbox failed: {note.decode('utf-8', 'replace')[:500]}", False
-    except (OSError, ValueError):
-        pass
-    return record, keep
+def _lateness(sub, deadline, roster) -> float | None:
+    if deadline is None or sub.submitted_at is None:
+        return None
+    extra = 0.0
+    if roster is not None:
+        student = roster.match(types.SimpleNamespace(submission=sub.display, file=os.path.basename(sub.path),
+                                                     student=sub.student))
+        extra = (student.extension_hours or 0.0) * 3600 if student is not None else 0.0
+    late = (datetime.datetime.fromisoformat(sub.submitted_at) - deadline).total_seconds() - extra
+    return round(late, 1) if late > 0 else None
 
 
-def _rows(subs, records) -> list:
-    rows = []
-    for sub in subs:
-        rec = records[sub.path]
-        questions = rec["questions"]
-        rows.append({"submission": sub.display, "assignment": rec["assignment"],
-                     "score": sum(q["score"] for q in questions),
-                     "max_score": sum(q["max_score"] for q in questions),
-                     "error": rec["error"] or (f"note: {sub.note}" if sub.note else None),
-                     "questions": questions, "_path": sub.path, "_student": sub.student})
-    return rows
+def _invalid(sub) -> Record:
+    the_assignment = get_assignment(sub.assignment) if sub.assignment else None
+    questions = judging.not_graded(the_assignment, sub.error) if the_assignment else []
+    return Record(sub.assignment, "invalid", sub.error, questions)
+
+
+class Grading:
+    """One run of ``bptutor grade``: plan, run the jobs, judge, write."""
+
+    def __init__(self, args, isolation):
+        self.args, self.isolation = args, isolation
+        self.out_dir = os.path.abspath(args.out)
+        options = {"timeout": args.timeout, "memory": args.memory}
+        self.progress = Progress(self.out_dir, f"{gradebook.grader_version()}|{sorted(options.items())}")
+        self.records: dict = {}
+        self.reused = 0
+
+    def plan(self, subs) -> list:
+        """Records for what needs no run (invalid, graded before) and jobs for the rest."""
+        jobs = []
+        for sub in subs:
+            if sub.error:
+                self.records[sub.path] = _invalid(sub)
+                continue
+            the_assignment = get_assignment(sub.assignment)
+            key = self.progress.record_key(sub.digest, sub.assignment)
+            earlier = None if self.args.regrade else self.progress.get(key)
+            if earlier is not None:
+                self.records[sub.path] = earlier
+                self.reused += 1
+                continue
+            seed = self.progress.trial_seed(sub.digest, sub.assignment)
+            jobs.append(Job(str(len(jobs)), sub, the_assignment, draws.draw_trials(the_assignment, seed),
+                            Limits.for_assignment(the_assignment, self.args.timeout, self.args.memory), key))
+        return jobs
+
+    def judged(self, job, result) -> Record:
+        record = judging.judge_run(job, result)
+        self.records[job.submission.path] = record
+        if record.keep:
+            self.progress.put(job.record_key, record)
+        return record
+
+    def rows(self, subs, deadline, roster) -> list:
+        note = {"unsafe": UNSAFE_NOTE, "container": CONTAINER_NOTE}.get(self.isolation.mode)
+        rows = []
+        for sub in subs:
+            rec = self.records[sub.path]
+            notes = [n for n in (rec.error, f"note: {sub.note}" if sub.note else "", note) if n]
+            rows.append(Row(sub.display, sub.student, rec.assignment, sum(q.score for q in rec.questions),
+                            sum(q.max_score for q in rec.questions), rec.status, clean("; ".join(notes)) or None,
+                            rec.questions, sub.submitted_at, _lateness(sub, deadline, roster)))
+        return rows
+
+
+def _pool(args, isolation):
+    if args.dask:
+        from .dask_pool import DaskPool
+        return DaskPool(args.dask, isolation, args.memory * 2**20)
+    from .pool import LocalPool
+    return LocalPool(isolation, args.jobs, args.memory * 2**20)
 
 
 def run(args) -> int:
     problem = _check(args)
     if problem:
         return _fail(problem)
+    try:
+        deadline = parse_deadline(args.deadline) if args.deadline else None
+    except ValueError:
+        return _fail(f"--deadline must be an ISO 8601 date and time such as 2026-12-01T23:59, got {args.deadline!r}")
+    roster = None
+    if args.roster:
+        from ..instructor.roster import RosterError, read_roster
+        try:
+            roster = read_roster(args.roster)
+        except RosterError as exc:
+            return _fail(str(exc))
     files, problems = submissions.collect(args.paths)
     for p in problems:
         print(f"bptutor grade: warning: {p}", file=sys.stderr)
     if not files:
-        return _fail("no notebooks found in " + ", ".join(args.paths) + " (looked for *.ipynb in folders)")
-    out_dir = os.path.abspath(args.out)
+        return _fail("no notebooks found in " + ", ".join(clean(p) for p in args.paths)
+                     + " (looked for *.ipynb in folders)")
     try:
-        os.makedirs(out_dir, exist_ok=True)
-        gradebook.write_atomic(os.path.join(out_dir, ".write-test"), "")
-        os.unlink(os.path.join(out_dir, ".write-test"))
-        progress = gradebook.Progress(out_dir, gradebook.grader_version(),
-                                      {"timeout": args.timeout, "memory": args.memory})
+        isolation = choose(unsafe=args.unsafe_no_sandbox, container=args.in_container)
+    except SandboxUnavailable as exc:
+        return _fail(str(exc))
+    if isolation.mode == "unsafe":
+        print("bptutor grade: WARNING: grading WITHOUT a sandbox: student code runs with your permissions",
+              file=sys.stderr)
+    try:
+        os.makedirs(args.out, exist_ok=True)
+        grading = Grading(args, isolation)
     except OSError as exc:
         return _fail(f"cannot write to {args.out}: {exc.strerror or exc}")
 
     started = time.monotonic()
     subs = [submissions.read(f) for f in files]
-    scratch = tempfile.mkdtemp(prefix="bptutor-grade-")
-    os.chmod(scratch, 0o711)  # sandboxes reach their own job folder, cannot list the others
+    jobs = grading.plan(subs)
+    line = ProgressLine(len(subs), already=len(subs) - len(jobs))
+
+    def on_result(job, result):
+        record = grading.judged(job, result)
+        line.step(job.submission.display, sum(q.score for q in record.questions),
+                  sum(q.max_score for q in record.questions), record.status, result.seconds)
+
     try:
-        records, jobs, reused = _plan(subs, progress, args, scratch)
-        bar = _ProgressBar(len(subs))
-        for _ in range(len(subs) - len(jobs)):
-            bar.step()
-        by_id = {j["id"]: j for j in jobs}
-
-        def on_reply(wire_job, reply):
-            job = by_id[wire_job["id"]]
-            record, keep = _record_from_reply(job, reply)
-            records[job["_sub"].path] = record
-            if keep:
-                progress.put(job["_key"], record)
-            shutil.rmtree(job["dir"], ignore_errors=True)
-            bar.step(job["_sub"].display)
-
-        try:
-            pool.run([{k: v for k, v in j.items() if not k.startswith("_")} for j in jobs], args.jobs, on_reply)
-        except pool.WorkerFailed as exc:
-            bar.close()
-            return _fail(str(exc))
-        except KeyboardInterrupt:
-            bar.close()
-            print("bptutor grade: interrupted; the notebooks graded so far are kept -- run the same "
-                  "command again to grade the rest", file=sys.stderr)
-            return 130
-        bar.close()
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
+        _pool(args, isolation).run(jobs, on_result)
+    except SandboxUnavailable as exc:
+        line.close()
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        line.close()
+        print("bptutor grade: interrupted; the notebooks graded so far are kept -- run the same "
+              "command again to grade the rest", file=sys.stderr)
+        return 130
+    line.close()
+    for job in jobs:  # a job the pool could not run at all (it stopped early) is graded next time
+        if job.submission.path not in grading.records:
+            grading.records[job.submission.path] = Record(job.assignment.id, "error",
+                                                          "not graded in this run; run the command again",
+                                                          judging.not_graded(job.assignment, "not run"), keep=False)
+    rows = grading.rows(subs, deadline, roster)
     names = submissions.unique_names(subs)
-    gradebook.write_all(out_dir, _rows(subs, records), names,
-                        {s.path: records[s.path].get("problems", []) for s in subs})
+    feedback = {names[s.path]: gradebook.to_markdown(r, grading.records[s.path].problems) for s, r in zip(subs, rows)}
+    old = [] if args.replace else gradebook.existing_rows(grading.out_dir)
+    merged, kept = gradebook.merge(old, rows)
+    try:
+        gradebook.write_all(grading.out_dir, merged, feedback)
+    except OSError as exc:
+        return _fail(f"cannot write the gradebook in {args.out}: {exc.strerror or exc}")
     invalid = sum(1 for s in subs if s.error)
-    print(f"graded {len(subs)} notebooks in {time.monotonic() - started:.1f} s ({len(jobs)} run, {reused} "
-          f"reused from an earlier run, {invalid} invalid) -> {os.path.join(args.out, 'gradebook.csv')}")
+    errors = sum(1 for r in rows if r.status == "error")
+    merged_note = f"; merged into the {kept} rows already in the gradebook" if kept else ""
+    print(f"graded {len(subs)} notebooks in {time.monotonic() - started:.1f} s ({len(jobs)} run, {grading.reused} "
+          f"reused from an earlier run, {invalid} invalid, {errors} with errors; isolation: {isolation.describe()})"
+          f"{merged_note} -> {os.path.join(args.out, 'gradebook.csv')}")
     return 0

@@ -7,7 +7,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bptutor.grading import notebook_semantics, submissions
+from bptutor.grading import submissions
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
@@ -49,7 +49,7 @@ def test_valid_notebook_is_read_with_its_code_cells(tmp_path):
                     {"cell_type": "code", "source": ["x = 1\n", "y = 2"]},
                     {"cell_type": "code", "source": "z = 3"}]}
     sub = _read(tmp_path, "dana.ipynb", json.dumps(nb).encode())
-    assert (sub.error, sub.assignment, sub.cells, sub.student) == ("", "a2", ["x = 1\ny = 2", "z = 3"], "dana")
+    assert (sub.error, sub.assignment, sub.cells, sub.student) == ("", "a2", ["x = 1\ny = 2\n", "z = 3\n"], "dana")
 
 
 def test_assignment_from_the_file_name_is_noted(tmp_path):
@@ -74,26 +74,16 @@ def test_unique_names_add_the_assignment_then_a_number():
     assert list(submissions.unique_names(subs).values()) == ["bob", "bob-a3", "bob-2", "bob-a5"]
 
 
-def test_quiet_cells_are_only_definitions_imports_and_checks():
-    loaded = {"numpy": None}
-    assert notebook_semantics.is_quiet("import numpy as np\ndef f(x, y=1):\n    return x", loaded, {})
-    assert not notebook_semantics.is_quiet("while True:\n    pass", loaded, {})
-    assert not notebook_semantics.is_quiet("import os; os._exit(0)", loaded, {})  # os not loaded here
-    assert not notebook_semantics.is_quiet("@decorate\ndef f():\n    pass", loaded, {})
-    assert not notebook_semantics.is_quiet("def f(x=g()):\n    pass", loaded, {})
-    assert not notebook_semantics.is_quiet("check.f(f)", loaded, {"check": object()})
-
-
 def test_magics_become_harmless_calls(tmp_path):
     import builtins
+    from bptutor.sandbox import standins
     saved = {k: getattr(builtins, k) for k in ("get_ipython", "display") if hasattr(builtins, k)}
     marker = tmp_path / "shell-ran"
     try:
-        ns = notebook_semantics.new_namespace()
-        code = notebook_semantics.compile_cell(
-            f"%matplotlib inline\n!touch {marker}\n%time x = 2 + 3\nfiles = !ls\n", 0)
-        exec(code, ns)
-        exec(notebook_semantics.compile_cell("%%time\ny = x * 2", 1), ns)
+        ns = standins.new_namespace()
+        exec(compile(submissions.to_python(f"%matplotlib inline\n!touch {marker}\n%time x = 2 + 3\nfiles = !ls\n"),
+                     "<cell 1>", "exec"), ns)
+        exec(compile(submissions.to_python("%%time\ny = x * 2"), "<cell 2>", "exec"), ns)
     finally:
         for k in ("get_ipython", "display"):
             if k in saved:
@@ -102,3 +92,41 @@ def test_magics_become_harmless_calls(tmp_path):
                 delattr(builtins, k)
     assert ns["x"] == 5 and ns["y"] == 10 and ns["files"] == []
     assert not marker.exists()  # shell commands never run while grading
+
+
+def test_links_fifos_and_devices_are_rows_not_reads(tmp_path):
+    good = tmp_path / "alice_a3.ipynb"
+    good.write_text(json.dumps({"nbformat": 4, "metadata": {}, "cells": []}))
+    os.symlink(good, tmp_path / "copy_a3.ipynb")
+    os.symlink("/dev/zero", tmp_path / "zero_a3.ipynb")
+    os.mkfifo(tmp_path / "fifo_a3.ipynb")
+    files, _ = submissions.collect([str(tmp_path)])
+    subs = {os.path.basename(f): submissions.read(f) for f in files}
+    assert subs["alice_a3.ipynb"].error == ""
+    assert "symbolic link" in subs["copy_a3.ipynb"].error and "symbolic link" in subs["zero_a3.ipynb"].error
+    assert "not a regular file" in subs["fifo_a3.ipynb"].error  # and reading it did not block
+
+
+def test_a_file_that_grows_past_the_cap_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(submissions, "MAX_NOTEBOOK_BYTES", 100)
+    path = tmp_path / "big_a3.ipynb"
+    path.write_bytes(b" " * 101)
+    assert "larger than" in submissions.read(str(path)).error
+
+
+def test_canvas_download_names_give_the_student_and_the_assignment():
+    name = "smithjane_123456_7890123_a2_one_neuron.ipynb"
+    assert submissions.student_of(name) == "smithjane" and submissions.assignment_from_name(name) == "a2"
+    late = "doejohn_LATE_12_34_a3_hidden_layers.ipynb"
+    assert submissions.student_of(late) == "doejohn" and submissions.assignment_from_name(late) == "a3"
+    assert submissions.student_of("alice/a3_hidden_layers.ipynb") == "alice"
+
+
+def test_names_that_are_not_utf8_are_displayed_with_replacement(tmp_path):
+    raw = os.path.join(os.fsencode(str(tmp_path)), b"bad\xffname_a3.ipynb")
+    with open(raw, "wb") as fh:
+        fh.write(json.dumps({"nbformat": 4, "metadata": {}, "cells": []}).encode())
+    files, _ = submissions.collect([str(tmp_path)])
+    sub = submissions.read(files[0])
+    sub.display.encode("utf-8")  # encodable: no surrogates left
+    assert "\ufffd" in sub.display or "?" in sub.display
