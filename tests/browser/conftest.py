@@ -25,7 +25,7 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("lessons in the browser")
     for lesson, seconds, outcome, sliders, phases in sorted(rows):
         # open: page load until the kernel is idle; run: Run All Cells until every cell ran;
-        # the rest of the time is moving sliders and the screenshot.
+        # quiz: answering quiz questions; the rest of the time is moving sliders and the screenshot.
         detail = "  ".join(f"{name} {sec:.1f}" for name, sec in phases.items())
         terminalreporter.write_line(
             f"{lesson:<36} {seconds:6.1f} s  sliders={sliders:<2} {outcome:<6}  {detail}")

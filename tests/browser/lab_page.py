@@ -7,7 +7,11 @@ Selectors are JupyterLab 4 / ipywidgets 8 class names:
 - error output: ``.jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']``
   (JupyterLab renders both stderr streams and tracebacks with that mime type);
 - sliders: ``.widget-slider`` (the whole control, label and readout included), moved by focusing
-  its ``.noUi-handle`` and pressing arrow keys; only visible ones count.
+  its ``.noUi-handle`` and pressing arrow keys; only visible ones count;
+- quiz questions (``bptutor.quiz``): ``.bptutor-quiz`` around each form, its question in
+  ``.bptutor-quiz-question`` (``data-kind``, ``data-right``, ``data-wrong``: one right and one wrong
+  response, from the question itself), options as ``.bptutor-quiz-options`` toggle buttons or a
+  ``.bptutor-quiz-input`` text box, a Check button, the verdict in ``.bptutor-quiz-feedback``.
 """
 import re
 import time
@@ -18,6 +22,7 @@ STDERR_MIME = "application/vnd.jupyter.stderr"
 PROMPT_DONE = re.compile(r"^\[(\d+)\]:?$")
 PROMPT_RUNNING = "[*]"
 WIDGET_FAILURE_TEXTS = ("Error displaying widget", "Failed to load model class")
+QUIZ = ".bptutor-quiz"
 
 # One record per cell of the open notebook, in document order.
 _CELL_REPORT_JS = """
@@ -130,7 +135,7 @@ def wait_until_run_finishes(page, notebook_name, timeout_s, poll_s=0.5):
     while True:
         reports = cell_reports(page)
         prompts = [r["prompt"] for r in reports if r["code"]]
-        if prompts and all(PROMPT_DONE.match(p) for p in prompts):
+        if all(PROMPT_DONE.match(p) for p in prompts):  # (a page of text only has nothing to run)
             return reports
         elapsed = time.monotonic() - start
         stopped = (not any(p.startswith(PROMPT_RUNNING) for p in prompts)
@@ -198,3 +203,35 @@ def widget_failures(page):
     text = page.locator(CELLS).evaluate_all("(cells) => cells.map((c) => c.innerText).join('\\n')")
     return [line for line in text.splitlines()
             if any(marker in line for marker in WIDGET_FAILURE_TEXTS)]
+
+
+def quizzes(page):
+    """The rendered quiz forms of the open notebook, in document order (a Playwright locator)."""
+    return page.locator(f"{CELLS} {QUIZ}")
+
+
+def answer_quiz(page, index, which, timeout_s):
+    """Give quiz ``index`` its own ``which`` response (``"right"`` or ``"wrong"``) and press Check.
+
+    The response comes from the question's ``data-right`` / ``data-wrong`` attribute: a key to
+    click for a choice, a number to type for a number question. Returns ``(before, after)``, the
+    feedback line's text before the click and once it has changed (``after == before`` if it
+    never did within ``timeout_s``).
+    """
+    form = quizzes(page).nth(index)
+    form.scroll_into_view_if_needed()
+    question = form.locator(".bptutor-quiz-question")
+    response = question.get_attribute(f"data-{which}")
+    feedback = form.locator(".bptutor-quiz-feedback")
+    before = feedback.inner_text()
+    if question.get_attribute("data-kind") == "number":
+        form.locator(".bptutor-quiz-input input").fill(response)
+    else:
+        form.locator(".bptutor-quiz-options").get_by_role("button", name=response, exact=True).click()
+    form.get_by_role("button", name="Check", exact=True).click()
+    deadline = time.monotonic() + timeout_s
+    after = before
+    while time.monotonic() < deadline and after == before:
+        page.wait_for_timeout(200)
+        after = feedback.inner_text()
+    return before, after

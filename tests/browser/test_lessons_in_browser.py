@@ -10,6 +10,11 @@ kernel, clear the stored outputs, Run All Cells, and check that
 - widgets render (every cell whose committed output is a widget shows one; no "Error displaying
   widget"), and moving the first slider of each slider cell changes that cell's output (its text
   or images); lessons that promise a slider must show one;
+- every quiz question (``bptutor.quiz``) renders as a form; the first is answered right and the
+  next one wrong (responses taken from the question's own data), and each time the feedback line
+  changes and says so ("✓ Right." / "✗ Wrong.");
+- the sources page (``sources.ipynb``, text only) keeps the anchor of each source, so that links
+  such as ``sources.ipynb#the-lecture-slides`` land;
 
 then save ``artifacts/screenshots/<lesson>.png``. A last test checks that at least four lessons
 had a working slider (issue 5 asks for widgets in at least four lessons).
@@ -34,9 +39,11 @@ from lab_page import (
     CELLS,
     PROMPT_DONE,
     NotebookRunError,
+    answer_quiz,
     cell_reports,
     move_first_slider,
     open_notebook,
+    quizzes,
     run_all_cells,
     wait_for_kernel_idle,
     wait_until_run_finishes,
@@ -69,6 +76,12 @@ SLIDER_SOURCE = re.compile(
 
 # lesson file name -> number of slider cells that moved their output (filled by test_lesson).
 LESSONS_WITH_WORKING_SLIDERS = {}
+
+QUIZ_CALL = re.compile(r"\bquiz\.(?:choice|number|predict)\(")
+QUIZ_RESPONSE_TIMEOUT_S = 20.0
+SOURCES_PAGE = "sources.ipynb"
+SOURCE_ANCHORS = ("the-per-neuron-article", "the-wikipedia-article", "the-ng-notation-guide",
+                  "the-lecture-slides", "the-handbook-chapter")
 
 
 def in_ci():
@@ -226,6 +239,11 @@ def test_lesson(lesson, page, lab, record_property):
         moved = check_sliders(page, lesson.name, served, reports)
         problems = error_problems(cells, cell_reports(page))
         assert not problems, "after moving sliders:\n\n" + "\n\n".join(problems)
+        quiz_started = time.monotonic()
+        check_quizzes(page, cells)
+        phases["quiz"] = time.monotonic() - quiz_started
+        if lesson.name == SOURCES_PAGE:
+            check_sources_anchors(page)
         if moved:
             LESSONS_WITH_WORKING_SLIDERS[lesson.name] = moved
     except NotebookRunError as error:
@@ -241,6 +259,29 @@ def test_lesson(lesson, page, lab, record_property):
             print(f"no screenshot of {lesson.name}: {error}")
     if failure:
         pytest.fail(failure, pytrace=False)
+
+
+def check_quizzes(page, cells):
+    """Every quiz cell shows a form; answer the first right and the next wrong (the same one if it
+    is the only one). Returns the number of quiz forms."""
+    expected = sum(1 for cell in cells if cell["cell_type"] == "code" and QUIZ_CALL.search(
+        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]))
+    shown = quizzes(page).count()
+    assert shown == expected, f"{expected} quiz cells, {shown} quiz forms in the page"
+    for index, which, verdict in ((0, "right", "✓ Right."), (min(1, shown - 1), "wrong", "✗ Wrong.")):
+        if not shown:
+            break
+        before, after = answer_quiz(page, index, which, QUIZ_RESPONSE_TIMEOUT_S)
+        assert after != before, f"quiz {index}: the feedback did not change after a {which} answer"
+        assert after.startswith(verdict), f"quiz {index}: a {which} answer got {after!r}"
+    return shown
+
+
+def check_sources_anchors(page):
+    # JupyterLab 4 renders an HTML id as data-jupyter-id, and resolves #fragments against it
+    missing = [a for a in SOURCE_ANCHORS
+               if not page.locator(f"{CELLS} [id='{a}'], {CELLS} [data-jupyter-id='{a}']").count()]
+    assert not missing, f"the sources page lost its anchors {missing} (links to them would not land)"
 
 
 def test_at_least_four_lessons_have_working_sliders(request, browser):
