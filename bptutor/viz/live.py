@@ -1,16 +1,21 @@
 """A figure that redraws itself when a control moves: the one widget pattern the lessons use.
 
-:func:`live_figure` puts ipywidgets controls above an ``Output`` area and calls a
-drawing function with the controls' current values whenever one of them changes.
-The returned box remembers the last figure it drew (``box.figure``) and the values
-it was drawn for (``box.values``), so a test can move a slider and check that the
-picture changed without a browser.
+:func:`live_figure` puts ipywidgets controls above a picture (an ``ipywidgets.Image``,
+see :func:`bptutor.viz.style.picture`) and calls a drawing function with the controls'
+current values whenever one of them changes. The returned box remembers the last figure
+it drew (``box.figure``) and the values it was drawn for (``box.values``), so a test can
+move a slider and check that the picture changed without a browser.
+
+The picture is PNG bytes in an ``Image`` rather than a figure displayed in an ``Output``
+area: drawing into an ``Output`` widget while the cell runs makes nbclient answer on the
+kernel's shell socket in the middle of the cell, and the cell's reply can then be missed
+until the cell times out (:mod:`bptutor.viz.style` explains).
 """
 from __future__ import annotations
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
-from IPython.display import display
+
+from . import style
 
 
 def live_figure(controls: dict, draw, layout: str = "vertical"):
@@ -18,7 +23,7 @@ def live_figure(controls: dict, draw, layout: str = "vertical"):
 
     ``controls``: name -> ipywidgets value widget (``IntSlider``, ``FloatSlider``,
     ``Dropdown``, ...); the names are the keyword arguments of ``draw``.
-    ``draw``: returns a matplotlib ``Figure``; it is displayed in the output area
+    ``draw``: returns a matplotlib ``Figure``; it is rendered to the picture as PNG
     and then closed (so figures do not pile up).
     ``layout``: ``"vertical"`` stacks the controls, ``"horizontal"`` puts them in a row.
 
@@ -30,17 +35,14 @@ def live_figure(controls: dict, draw, layout: str = "vertical"):
     for name, control in controls.items():
         if not hasattr(control, "value") or not hasattr(control, "observe"):
             raise ValueError(f"control {name!r} is a {type(control).__name__}, not an ipywidgets value widget")
-    out = widgets.Output()
+    image = style.picture()
     row = widgets.HBox if layout == "horizontal" else widgets.VBox
-    box = widgets.VBox([row(list(controls.values())), out])
+    box = widgets.VBox([row(list(controls.values())), image])
 
     def redraw(change=None):
         values = {name: control.value for name, control in controls.items()}
         fig = draw(**values)
-        out.clear_output(wait=True)
-        with out:
-            display(fig)
-        plt.close(fig)
+        image.value = style.png(fig)  # rendered, then closed
         box.figure = fig
         box.values = values
 

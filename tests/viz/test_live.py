@@ -33,3 +33,20 @@ def test_live_figure_rejects_non_widgets():
         live.live_figure({}, lambda: plt.figure())
 
 
+
+
+def test_live_figure_shows_each_drawing_as_a_png_picture():
+    slider = widgets.IntSlider(value=1, min=0, max=5)
+
+    def draw(k):
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, k])
+        return fig
+
+    box = live.live_figure({"k": slider}, draw)
+    picture = box.children[1]
+    assert isinstance(picture, widgets.Image) and bytes(picture.value).startswith(b"\x89PNG")
+    before = bytes(picture.value)
+    slider.value = 4
+    assert bytes(picture.value).startswith(b"\x89PNG") and bytes(picture.value) != before
+    assert not plt.fignum_exists(box.figure.number), "drawn figures are closed, not left to pile up"
