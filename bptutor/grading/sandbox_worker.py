@@ -173,7 +173,7 @@ class SandboxWorker:
         self.control.settimeout(timeout)
         try:
             data = self.control.recv(65536)
-        except (socket.timeout, OSError):
+        except (TimeoutError, OSError):
             return {}
         if not data:
             return {}
