@@ -105,6 +105,3 @@ COURSE: dict = {}
 _course = course_file.find()
 if _course is not None:
     COURSE = course_file.apply(_course, sys.modules[__name__])
-
-#: lesson 09 still reads this name; the public constant is ``a6_capstone.ACCURACY``
-A6_ACCURACY = a6_capstone.ACCURACY  # noqa: F821 -- set by _load_built_in

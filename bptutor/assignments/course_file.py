@@ -87,7 +87,7 @@ def _adjusted(found, table: dict, where: str):
     if unknown:
         raise CourseFileError(f"{where}: unknown keys {sorted(unknown)}; use points, time_limits, title")
     ids = {q.id for q in found.questions}
-    changes = {}
+    changes: dict = {}
     for key, field in (("points", "points"), ("time_limits", "time_limit")):
         values = table.get(key, {})
         if not isinstance(values, dict):

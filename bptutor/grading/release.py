@@ -263,7 +263,9 @@ def release_notebook(nb: dict, path: Path) -> dict:
     assignment = _assignment_of(nb, path)
     nb = json.loads(json.dumps(nb))
     refresh_points(nb, assignment)
-    cells, taken, stubbed = [], set(), set()
+    cells: list = []
+    taken: set = set()
+    stubbed: set = set()
     for index, cell in enumerate(nb["cells"]):
         kind = cell.get("cell_type")
         where = f"{path}, cell {index + 1}"

@@ -64,7 +64,8 @@ def collect(paths) -> tuple[list[str], list[str]]:
     Hidden folders and ``.ipynb_checkpoints`` are skipped; links found in folders are
     kept (they get a row saying they were not graded), never followed into.
     """
-    files, problems = set(), []
+    files: set = set()
+    problems: list = []
     for given in paths:
         if os.path.isdir(given) and not os.path.islink(given):
             for root, dirs, names in os.walk(given):
@@ -213,8 +214,8 @@ def _parse(sub: Submission, raw: bytes) -> str:
     if nb.get("nbformat") != 4:
         return (f"invalid notebook: nbformat {clean(nb.get('nbformat'))[:20]} is not supported; open it in Jupyter "
                 f"and save it again (nbformat 4)")
-    metadata = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
-    own = metadata.get("bptutor") if isinstance(metadata.get("bptutor"), dict) else {}
+    metadata = nb["metadata"] if isinstance(nb.get("metadata"), dict) else {}
+    own = metadata["bptutor"] if isinstance(metadata.get("bptutor"), dict) else {}
     tagged = own.get("assignment")
     if tagged is not None:
         if not isinstance(tagged, str) or tagged not in ASSIGNMENTS:

@@ -180,18 +180,18 @@ def run_cells(job: dict, ns: dict, out: Channel) -> None:
         _close(r)
         if outcome == "done":
             _exit(0)
-        status = _stop(pid)
+        wait_status = _stop(pid)
         if outcome == "timeout":
             out.send({"kind": "cell", "index": i, "status": "timeout",
                       "error": f"timed out after {wall:g} s (wall clock)"})
         else:
-            kind, reason = describe_exit(status)
+            kind, reason = describe_exit(wait_status)
             reason = f"timed out after {cell_limit:g} s of CPU time" if kind == "timeout" else reason
             out.send({"kind": "cell", "index": i, "status": kind, "error": reason})
 
 
 # --------------------------------------------------------------------------- questions
-def try_question(ns: dict, question: dict, memory_text: str) -> dict:
+def try_question(ns: dict, question: dict, memory_text: str) -> tuple[dict, list | None]:
     """Every trial of one question: ``{"kind": "result", ...}`` header and the outcomes as values."""
     params, runner = tuple(question["params"]), question.get("runner")
     fn = ns.get(question["target"])
