@@ -146,48 +146,109 @@ def exec_cell(source: str, number: int, ns: dict) -> tuple[str, str]:
         return "error", describe_exception(exc)
 
 
-def run_cells(job: dict, ns: dict, out: Channel) -> None:
-    """Run the code cells in order, each in a child; on return this process holds the final state.
+class _Cells:
+    """The notebook's code cells and their limits, for :func:`run_cells`."""
 
-    A cell child that finishes the cell becomes the lead (the old lead exits); one that
-    exits, crashes or overruns ``job["cell_limit"]`` of CPU time (or its wall-clock
-    allowance) is killed and the lead, with the state from before the cell, goes on.
-    """
-    cells, cell_limit = job["cells"], float(job["cell_limit"])
-    positions = list(job.get("positions") or range(1, len(cells) + 1))
-    budget_end = _monotonic() + float(job["top_budget"])
-    for i, source in enumerate(cells):
-        left = budget_end - _monotonic()
-        if left <= 0:
-            for j in range(i, len(cells)):
-                out.send({"kind": "cell", "index": j, "status": "skipped",
-                          "error": f"not run: the notebook's top-level code used up its {job['top_budget']:g} s"})
-            return
-        r, w = _pipe()
-        pid = _fork_retrying()
-        if pid == 0:
-            _close(r)
-            _setpgid(0, 0)
-            _limit_cpu(cell_limit)
-            status, error = exec_cell(source, positions[i] if i < len(positions) else i + 1, ns)
-            _write(w, b"1")  # the old lead exits on this byte: this process is the lead now
-            _close(w)
-            out.send({"kind": "cell", "index": i, "status": status, "error": error})
-            continue
-        _close(w)
-        wall = min(wall_limit(cell_limit), left)
-        outcome = wait_for_byte(r, wall)
-        _close(r)
-        if outcome == "done":
-            _exit(0)
-        wait_status = _stop(pid)
+    def __init__(self, job: dict):
+        self.sources, self.limit = job["cells"], float(job["cell_limit"])
+        self.positions = list(job.get("positions") or range(1, len(self.sources) + 1))
+        self.budget = float(job["top_budget"])
+        self.end = _monotonic() + self.budget
+
+    def number(self, i: int) -> int:
+        return self.positions[i] if i < len(self.positions) else i + 1
+
+    def wall(self) -> float:
+        return min(wall_limit(self.limit), self.end - _monotonic())
+
+    def failure(self, i: int, outcome: str, wait_status: int, wall: float) -> dict:
         if outcome == "timeout":
-            out.send({"kind": "cell", "index": i, "status": "timeout",
-                      "error": f"timed out after {wall:g} s (wall clock)"})
-        else:
-            kind, reason = describe_exit(wait_status)
-            reason = f"timed out after {cell_limit:g} s of CPU time" if kind == "timeout" else reason
-            out.send({"kind": "cell", "index": i, "status": kind, "error": reason})
+            return {"kind": "cell", "index": i, "status": "timeout",
+                    "error": f"timed out after {wall:g} s (wall clock)"}
+        kind, reason = describe_exit(wait_status)
+        reason = f"timed out after {self.limit:g} s of CPU time" if kind == "timeout" else reason
+        return {"kind": "cell", "index": i, "status": kind, "error": reason}
+
+
+def run_cells(job: dict, ns: dict, out: Channel) -> None:
+    """Run the code cells in order, each isolated; on return this process holds the final state.
+
+    Fast path: one child runs all the remaining cells, one byte per cell finished; when it
+    has run them all it becomes the lead (the old lead exits) and reports them. When it
+    exits, crashes or overruns ``job["cell_limit"]`` of CPU time (or its wall-clock
+    allowance) in some cell, it is killed; the lead -- still holding the state from before
+    those cells -- runs the cells before the culprit again, one child each, records the
+    culprit's failure and goes on after it. No cell ever runs in the process that holds the
+    state it started from.
+    """
+    cells = _Cells(job)
+    i = 0
+    while i < len(cells.sources):
+        if cells.end - _monotonic() <= 0:
+            for j in range(i, len(cells.sources)):
+                out.send({"kind": "cell", "index": j, "status": "skipped",
+                          "error": f"not run: the notebook's top-level code used up its {cells.budget:g} s"})
+            return
+        culprit, frame = _run_batch(cells, i, ns, out)
+        if culprit is None:
+            return  # this process is the lead that ran every cell
+        for j in range(i, culprit):  # again, now one child each: their state must come back
+            _run_one(cells, j, ns, out)
+        out.send(frame)
+        i = culprit + 1
+
+
+def _run_batch(cells: _Cells, start: int, ns: dict, out: Channel):
+    """Run cells ``start..`` in one child.
+
+    Returns ``(None, None)`` in the child that ran them all (the lead now); in the lead, when
+    that child failed, ``(index of the failing cell, its frame)``.
+    """
+    r, w = _pipe()
+    pid = _fork_retrying()
+    if pid == 0:
+        _close(r)
+        _setpgid(0, 0)
+        done = []
+        for i in range(start, len(cells.sources)):
+            _limit_cpu(cells.limit)
+            done.append((i, *exec_cell(cells.sources[i], cells.number(i), ns)))
+            _write(w, b"1")
+        _close(w)  # the lead exits on the last byte: this process is the lead now
+        for i, status, error in done:
+            out.send({"kind": "cell", "index": i, "status": status, "error": error})
+        return None, None
+    _close(w)
+    for i in range(start, len(cells.sources)):
+        wall = cells.wall()
+        outcome = wait_for_byte(r, wall) if wall > 0 else "timeout"
+        if outcome != "done":
+            _close(r)
+            return i, cells.failure(i, outcome, _stop(pid), wall)
+    _close(r)
+    _exit(0)
+
+
+def _run_one(cells: _Cells, i: int, ns: dict, out: Channel) -> None:
+    """Run cell ``i`` in a child that becomes the lead; on failure the caller (the lead) goes on."""
+    r, w = _pipe()
+    pid = _fork_retrying()
+    if pid == 0:
+        _close(r)
+        _setpgid(0, 0)
+        _limit_cpu(cells.limit)
+        status, error = exec_cell(cells.sources[i], cells.number(i), ns)
+        _write(w, b"1")  # the old lead exits on this byte: this process is the lead now
+        _close(w)
+        out.send({"kind": "cell", "index": i, "status": status, "error": error})
+        return
+    _close(w)
+    wall = max(cells.wall(), 0.001)
+    outcome = wait_for_byte(r, wall)
+    _close(r)
+    if outcome == "done":
+        _exit(0)
+    out.send(cells.failure(i, outcome, _stop(pid), wall))
 
 
 # --------------------------------------------------------------------------- questions

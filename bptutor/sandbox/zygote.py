@@ -169,18 +169,22 @@ def _supervise(settings: dict, job_fd: int, results_fd: int, report_fd: int) -> 
         os.close(fd)
     deadline = time.monotonic() + float(settings["deadline"])
     code, setup_error, alive = FINISHED, b"", True
-    open_fds = [setup_r]
+    try:  # readable when the init process exits: no polling
+        exited = os.pidfd_open(init)
+    except (AttributeError, OSError):
+        exited = None
+    watch = [setup_r] + ([exited] if exited is not None else [])
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             code = DEADLINE
             break
-        ready, _, _ = select.select(open_fds, [], [], min(left, 0.05))
-        if ready:
+        ready, _, _ = select.select(watch, [], [], min(left, 0.5 if exited is not None else 0.005))
+        if setup_r in ready:
             data = os.read(setup_r, 1024)
             setup_error += data
             if not data:
-                open_fds = []
+                watch.remove(setup_r)
         pid, status = os.waitpid(init, os.WNOHANG)
         if pid:
             alive = False
