@@ -3,6 +3,7 @@
 #   make test          set up .venv with the test extras and run the whole suite (pytest + nbval, twice
 #                      over lessons/solutions: this machine's BLAS kernels and Prescott's)
 #   make test-browser  run every lesson in headless Chromium (needs /usr/bin/chromium)
+#   make lint          ruff over the code, mypy over the grader, the sandbox and the registry
 #   make release       regenerate exercises/ from solutions/
 #   make bench         run the benchmarks and print their tables
 
@@ -19,7 +20,7 @@ JOBS   ?= 2
 CELL_TIMEOUT ?= 120
 NBVAL = --nbval --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup lab test test-browser release bench clean
+.PHONY: setup lab lint sandbox-tool test test-browser release bench clean
 
 setup: $(STAMP)
 
@@ -46,11 +47,25 @@ lab: $(COURSE_STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/lessons/00_chain_rule.ipynb \
 	    --LabApp.app_settings_dir=.jupyter/settings $(ROOT_FLAG) $(LAB_ARGS)
 
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# The grader runs every submission in a bubblewrap sandbox (Debian/Ubuntu package bubblewrap).
+sandbox-tool:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	    SUDO=""; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi; \
+	    echo "installing bubblewrap (the grader's sandbox) from the Debian packages"; \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
+	    { DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -qq && \
+	      DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq bubblewrap >/dev/null; } || \
+	    { echo "error: bubblewrap is needed: install the package bubblewrap (apt-get, dnf, pacman)" >&2; exit 1; }; }
+
 # Two pytest workers on two cores: one BLAS thread each, or they fight over the cores.
 # The stored outputs must not depend on the processor: lessons and solutions run a second time on
 # OpenBLAS's oldest x86-64 kernels (Prescott), which sum in another order than this machine's.
 test: export OPENBLAS_NUM_THREADS = 1
-test: $(STAMP)
+test: $(STAMP) sandbox-tool lint
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile $(NBVAL) tests lessons solutions
 	OPENBLAS_CORETYPE=Prescott $(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile $(NBVAL) \
 	    lessons solutions

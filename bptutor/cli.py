@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bptutor",
         description="bptutor: the backpropagation course's instructor tools.",
     )
+    from . import __version__
+    parser.add_argument("--version", action="version", version=f"bptutor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)

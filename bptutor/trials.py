@@ -226,8 +226,9 @@ def run_trial(fn, trial: Trial, names=None, runner: str | None = None) -> Outcom
                 result = fn(*args, **kwargs)
                 if trial.then_call is not None:
                     if not callable(result):
-                        return Outcome("bad-return", returned=describe_type(result),
-                                       error=f"expected a function (predict) to be returned, got {describe_type(result)}")
+                        got = describe_type(result)
+                        return Outcome("bad-return", returned=got,
+                                       error=f"expected a function (predict) to be returned, got {got}")
                     result = result(*copy.deepcopy(trial.then_call))
             except NotImplementedError as exc:
                 return Outcome("not-implemented", error=str(exc))

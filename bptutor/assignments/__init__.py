@@ -11,12 +11,15 @@ Each assignment has one home, split along the trust line:
 
 The student checks (:mod:`bptutor.check`), the release command and the instructor's
 grader (:mod:`bptutor.grading`) all read :data:`ASSIGNMENTS`; nothing else restates it.
-``CONTRIBUTING.md`` shows how to add a question.
+``CONTRIBUTING.md`` shows how to add a question; an instructor changes points and time limits,
+or adds assignments of their own, in a ``course.toml`` (:mod:`bptutor.assignments.course_file`).
 """
 from __future__ import annotations
 
 import importlib
+import sys
 
+from . import course_file
 from .model import DEFAULT_FLOOR, DEFAULT_TOL, Assignment, Question
 
 #: the course's own assignments: one child-safe module here and one twin in bptutor.check.answers each
@@ -24,7 +27,8 @@ BUILT_IN = ("a1_chain_rule", "a2_one_neuron", "a3_hidden_layers", "a4_matrix_for
             "a6_capstone", "a7_autodiff")
 
 __all__ = ["ASSIGNMENTS", "ASSIGNMENT_OF", "BUILT_IN", "DEFAULT_FLOOR", "DEFAULT_TOL", "QUESTIONS",
-           "Assignment", "Question", "assignment", "question", "questions_for", "register", *BUILT_IN]
+           "COURSE", "Assignment", "Question", "assignment", "question", "questions_for", "register", "replace",
+           *BUILT_IN]
 
 #: every assignment by id, in course order
 ASSIGNMENTS: dict[str, Assignment] = {}
@@ -53,6 +57,14 @@ def register(found: Assignment, module: str) -> Assignment:
         QUESTIONS[q.id] = q
         ASSIGNMENT_OF[q.id] = found
     return found
+
+
+def replace(changed: Assignment) -> None:
+    """Put ``changed`` in the place of the registered assignment with its id (new points, limits)."""
+    ASSIGNMENTS[changed.id] = changed
+    for q in changed.questions:
+        QUESTIONS[q.id] = q
+        ASSIGNMENT_OF[q.id] = changed
 
 
 def _load_built_in() -> None:
@@ -88,5 +100,8 @@ def questions_for(target: str) -> list:
 
 _load_built_in()
 
-#: lesson 09 still reads this name; the public constant is ``a6_capstone.ACCURACY``
-A6_ACCURACY = a6_capstone.ACCURACY  # noqa: F821 -- set by _load_built_in
+#: the instructor's course file, when there is one: ``{"path": ..., "late_policy": ...}``
+COURSE: dict = {}
+_course = course_file.find()
+if _course is not None:
+    COURSE = course_file.apply(_course, sys.modules[__name__])

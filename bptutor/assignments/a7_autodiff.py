@@ -139,6 +139,7 @@ def _trusted(cls, step, nodes):
     op = step[0]
     ins = [nodes[i] for i in _operands(step)]
     x = [as_number(getattr(n, "data", None), f"n{i}.data") for n, i in zip(ins, _operands(step))]
+    local: tuple[float, ...]
     try:
         if op == "add":
             value, local = x[0] + x[1], (1.0, 1.0)
@@ -244,7 +245,7 @@ def build(cls, steps, mine=()):
     Steps whose op is in ``mine`` are computed by the student's methods, every other one is a
     trusted node.
     """
-    nodes = []
+    nodes: list = []
     for step in steps:
         if step[0] == "leaf":
             node = _new(cls, step[1])

@@ -126,7 +126,7 @@ class Grading:
 
     def plan(self, subs) -> list:
         """Records for what needs no run (invalid, graded before) and jobs for the rest."""
-        jobs = []
+        jobs: list = []
         for sub in subs:
             if sub.error:
                 self.records[sub.path] = _invalid(sub)

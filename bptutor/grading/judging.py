@@ -54,7 +54,10 @@ class Stream:
     """What the frames of one run say: cell events, per-question outcomes or statuses."""
 
     def __init__(self, result: RunResult):
-        self.cells, self.results, self.statuses, self.done = [], {}, {}, False
+        self.cells: list = []
+        self.results: dict = {}
+        self.statuses: dict = {}
+        self.done = False
         reader = wire.FrameReader()
         reader.feed(result.stream)
         for header, values in reader.frames():

@@ -1,6 +1,6 @@
 """The local pool: a few warm sandboxes on this machine, one thread each, judging on the caller's.
 
-:class:`LocalPool` starts ``n`` :class:`~bptutor.grading.sandbox_worker.SandboxWorker`\\ s
+:class:`LocalPool` starts ``n`` sandbox workers (:class:`~bptutor.grading.sandbox_worker.SandboxWorker`)
 (in parallel, each in its own thread), feeds them jobs from one queue and hands every
 :class:`~bptutor.grading.jobs.RunResult` back to the calling thread, which judges it --
 judging needs the reference, which never enters a sandbox. The Dask pool

@@ -13,6 +13,9 @@ For every solution notebook the release
   the top level of a cell (a whole cell) that holds ``def`` statements becomes
   one stub function per ``def``, with the same parameters and docstring. In a
   markdown cell a region becomes ``YOUR ANSWER HERE``;
+* writes the points sentence -- the markdown cell tagged ``bptutor-points`` -- from the
+  registry (so a course file that changes points changes what students read; the same
+  cell of the solution notebook is brought up to date too);
 * clears outputs and execution counts;
 * records the assignment id under ``metadata.bptutor.assignment``;
 * keeps cell ids stable (the solution's id when it has a valid one, otherwise
@@ -50,6 +53,8 @@ RUN_METADATA = ("execution", "collapsed", "scrolled", "ExecuteTime")
 #: notebook metadata keys that describe one session, not the notebook
 SESSION_METADATA = ("widgets",)
 _CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+#: the tag of the markdown cell whose text the release writes from the registry's points
+POINTS_TAG = "bptutor-points"
 _DEF = re.compile(r"^(\s*)(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(")
 
 
@@ -64,17 +69,21 @@ class Released:
     source: Path  # the solution notebook
     target: Path  # the exercise notebook
     text: str  # the exact file content
+    solution_text: str | None = None  # the solution notebook with its points cell brought up to date
 
 
 # --------------------------------------------------------------------------- locating the course
 def find_course_root(start: Path | None = None) -> Path:
-    """The course checkout: the first folder, from ``start`` (the working directory) upwards,
-    that holds ``solutions/`` and ``pyproject.toml``; failing that, the checkout this package
-    is installed from (an editable install)."""
+    """The course: the first folder from ``start`` (the working directory) upwards with ``solutions/``.
+
+    It must also hold ``pyproject.toml`` (this checkout) or ``course.toml`` (an instructor's own
+    course); failing that, the checkout this package is installed from (an editable install).
+    """
     start = (start or Path.cwd()).resolve()
     candidates = [start, *start.parents, Path(__file__).resolve().parents[2]]
     for folder in candidates:
-        if (folder / "solutions").is_dir() and (folder / "pyproject.toml").is_file():
+        if (folder / "solutions").is_dir() and ((folder / "pyproject.toml").is_file()
+                                                or (folder / "course.toml").is_file()):
             return folder
     raise ReleaseError(
         f"could not find the course checkout (a folder with solutions/ and pyproject.toml) "
@@ -143,8 +152,8 @@ def _stub_top_level(region: list[str], indent: str, where: str,
     try:
         tree = ast.parse("\n".join(body))
     except SyntaxError as exc:
-        raise ReleaseError(f"{where}, line {first_line + (exc.lineno or 1) - 1}: the solution region is not valid Python "
-                           f"({exc.msg})") from None
+        line = first_line + (exc.lineno or 1) - 1
+        raise ReleaseError(f"{where}, line {line}: the solution region is not valid Python ({exc.msg})") from None
     functions = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
     if not functions:
         raise ReleaseError(f"{where}, line {first_line}: a solution region at the top level of a cell must define "
@@ -166,8 +175,10 @@ def _stub_top_level(region: list[str], indent: str, where: str,
 
 
 def release_lines(lines: list[str], kind: str, where: str) -> tuple[list[str], list[str]]:
-    """The lines of one cell with every solution region replaced by its stub, and the names of
-    the functions that now raise ``NotImplementedError``."""
+    """The lines of one cell with every solution region replaced by its stub.
+
+    Also returns the names of the functions that now raise ``NotImplementedError``.
+    """
     regions = solution_regions(lines, where)
     out, names, last = [], [], 0
     for begin, end in regions:
@@ -224,12 +235,37 @@ def _cell_id(cell: dict, stem: str, index: int, taken: set) -> str:
     return cid
 
 
+def points_text(assignment) -> str:
+    """The points sentence of an assignment, from the registry."""
+    parts = ", ".join(f"`{q.id}` ({q.points})" for q in assignment.questions)
+    return (f"**Points.** {parts}: {assignment.max_score} points in all. Each is all or nothing: its points "
+            f"when every trial of its check passes, zero otherwise.")
+
+
+def _is_points_cell(cell: dict) -> bool:
+    return cell.get("cell_type") == "markdown" and POINTS_TAG in (cell.get("metadata", {}).get("tags") or [])
+
+
+def refresh_points(nb: dict, assignment) -> bool:
+    """Write the points sentence into ``nb``'s tagged cell; True when that changed something."""
+    text, changed = points_text(assignment), False
+    for cell in nb.get("cells", []):
+        if _is_points_cell(cell):
+            changed |= "\n".join(_lines(cell.get("source", ""))) != text
+            cell["source"] = _split_source([text])
+    return changed
+
+
 def release_notebook(nb: dict, path: Path) -> dict:
     """The exercise notebook for the solution notebook ``nb`` (read from ``path``)."""
     if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
         raise ReleaseError(f"{path}: not a version-4 Jupyter notebook")
     assignment = _assignment_of(nb, path)
-    cells, taken, stubbed = [], set(), set()
+    nb = json.loads(json.dumps(nb))
+    refresh_points(nb, assignment)
+    cells: list = []
+    taken: set = set()
+    stubbed: set = set()
     for index, cell in enumerate(nb["cells"]):
         kind = cell.get("cell_type")
         where = f"{path}, cell {index + 1}"
@@ -273,13 +309,17 @@ def release_all(solutions: Path, exercises: Path) -> list[Released]:
             nb = json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ReleaseError(f"{path}: not valid notebook JSON ({exc})") from None
-        out.append(Released(path, exercises / path.name, dumps(release_notebook(nb, path))))
+        released = dumps(release_notebook(nb, path))
+        refreshed = json.loads(json.dumps(nb))
+        stale = refresh_points(refreshed, _assignment_of(nb, path))
+        out.append(Released(path, exercises / path.name, released, dumps(refreshed) if stale else None))
     return out
 
 
 def differences(released: list[Released], exercises: Path) -> list[str]:
     """What differs between ``exercises`` and the release: one line per file."""
-    out = []
+    out = [f"{r.source}: its points sentence differs from the registry's points" for r in released
+           if r.solution_text is not None]
     for r in released:
         if not r.target.exists():
             out.append(f"{r.target}: missing")
@@ -329,6 +369,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             r.target.write_text(r.text, encoding="utf-8", newline="\n")
             print(f"wrote     {r.target}")
+        if r.solution_text is not None:
+            r.source.write_text(r.solution_text, encoding="utf-8", newline="\n")
+            print(f"points    {r.source} (its points sentence now follows the registry)")
     for line in differences(released, exercises):
         print(f"warning: {line}; remove it if it is no longer an exercise", file=sys.stderr)
     return 0

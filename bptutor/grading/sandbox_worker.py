@@ -62,6 +62,7 @@ class Isolation:
 
     def command(self, control_fd: int) -> list:
         if self.namespaces:
+            assert self.bwrap is not None, "bubblewrap mode needs the bwrap executable"
             return sandbox_view.bwrap_command(self.bwrap, control_fd)
         return sandbox_view.python_command(control_fd, "plain", plain_paths())
 
@@ -138,7 +139,7 @@ class SandboxWorker:
         dropped = not isolation.namespaces and os.geteuid() == 0 and not python_is_private()
         self.run_as = PLAIN_UID_BASE + index if dropped else None
         self.cgroup = cgroups.for_worker(name)
-        self.proc = None
+        self.proc: subprocess.Popen | None = None
         self._start()
 
     # -- start and stop
@@ -173,7 +174,7 @@ class SandboxWorker:
         self.control.settimeout(timeout)
         try:
             data = self.control.recv(65536)
-        except (socket.timeout, OSError):
+        except (TimeoutError, OSError):
             return {}
         if not data:
             return {}

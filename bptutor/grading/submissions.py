@@ -64,7 +64,8 @@ def collect(paths) -> tuple[list[str], list[str]]:
     Hidden folders and ``.ipynb_checkpoints`` are skipped; links found in folders are
     kept (they get a row saying they were not graded), never followed into.
     """
-    files, problems = set(), []
+    files: set = set()
+    problems: list = []
     for given in paths:
         if os.path.isdir(given) and not os.path.islink(given):
             for root, dirs, names in os.walk(given):
@@ -90,9 +91,11 @@ def canvas_parts(stem: str) -> dict | None:
 
 
 def student_of(path: str) -> str:
-    """Who handed the file in: ``alice.ipynb`` -> alice; ``alice/a3_hidden_layers.ipynb`` -> alice
-    (the folder names the student); ``smithjane_123_456_a2_one_neuron.ipynb`` (a Canvas download)
-    -> smithjane."""
+    """Who handed the file in, from its name.
+
+    ``alice.ipynb`` -> alice; ``alice/a3_hidden_layers.ipynb`` -> alice (the folder names the
+    student); ``smithjane_123_456_a2_one_neuron.ipynb`` (a Canvas download) -> smithjane.
+    """
     stem = os.path.splitext(os.path.basename(path))[0]
     canvas = canvas_parts(stem)
     if canvas is not None:
@@ -119,8 +122,11 @@ def assignment_from_name(path: str) -> str | None:
 
 
 def read_capped(path: str, limit: int) -> tuple[bytes, os.stat_result]:
-    """The bytes of a regular file, refusing anything else: no link is followed, a FIFO or
-    device is never read (a read could block or never end), at most ``limit`` bytes."""
+    """The bytes of a regular file, refusing anything else.
+
+    No link is followed, a FIFO or device is never read (a read could block or never end),
+    and at most ``limit`` bytes are read.
+    """
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
         info = os.fstat(fd)
@@ -208,8 +214,8 @@ def _parse(sub: Submission, raw: bytes) -> str:
     if nb.get("nbformat") != 4:
         return (f"invalid notebook: nbformat {clean(nb.get('nbformat'))[:20]} is not supported; open it in Jupyter "
                 f"and save it again (nbformat 4)")
-    metadata = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
-    own = metadata.get("bptutor") if isinstance(metadata.get("bptutor"), dict) else {}
+    metadata = nb["metadata"] if isinstance(nb.get("metadata"), dict) else {}
+    own = metadata["bptutor"] if isinstance(metadata.get("bptutor"), dict) else {}
     tagged = own.get("assignment")
     if tagged is not None:
         if not isinstance(tagged, str) or tagged not in ASSIGNMENTS:
@@ -236,8 +242,11 @@ def _parse(sub: Submission, raw: bytes) -> str:
 
 
 def unique_names(submissions) -> dict:
-    """``{path: file-safe name}``: the student's name; when two share it, the assignment id and then
-    ``-2``, ``-3`` ... are added (in path order, so names are stable between runs)."""
+    """``{path: file-safe name}``: the student's name, made unique.
+
+    When two share it, the assignment id and then ``-2``, ``-3`` ... are added (in path order, so
+    names are stable between runs).
+    """
     used, names = set(), {}
     for sub in sorted(submissions, key=lambda s: s.path):
         base = re.sub(r"[^A-Za-z0-9._-]+", "_", sub.student).strip("._-") or "submission"

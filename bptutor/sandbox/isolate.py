@@ -60,8 +60,10 @@ def _write(path: str, text: str) -> None:
 
 
 def enter_namespaces() -> None:
-    """Move this process into new user, mount, ipc, uts and network namespaces; its next child
-    is the first process of a new pid namespace."""
+    """Move this process into new user, mount, ipc, uts and network namespaces.
+
+    Its next child is the first process of a new pid namespace.
+    """
     uid, gid = os.getuid(), os.getgid()
     flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET
     _check(_libc.unshare(flags), "unshare (new namespaces for the submission)")

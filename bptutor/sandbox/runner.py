@@ -112,7 +112,7 @@ def _fork_retrying() -> int:
 
 
 def _limit_cpu(seconds: float) -> None:
-    """This process's soft CPU limit: ``seconds`` more than it has used (never above the hard limit)."""
+    """Set the soft CPU limit ``seconds`` above what this process has used (never above the hard limit)."""
     used = resource.getrusage(resource.RUSAGE_SELF)
     limit = int(used.ru_utime + used.ru_stime + seconds) + 1
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -180,17 +180,18 @@ def run_cells(job: dict, ns: dict, out: Channel) -> None:
         _close(r)
         if outcome == "done":
             _exit(0)
-        status = _stop(pid)
+        wait_status = _stop(pid)
         if outcome == "timeout":
-            out.send({"kind": "cell", "index": i, "status": "timeout", "error": f"timed out after {wall:g} s (wall clock)"})
+            out.send({"kind": "cell", "index": i, "status": "timeout",
+                      "error": f"timed out after {wall:g} s (wall clock)"})
         else:
-            kind, reason = describe_exit(status)
+            kind, reason = describe_exit(wait_status)
             reason = f"timed out after {cell_limit:g} s of CPU time" if kind == "timeout" else reason
             out.send({"kind": "cell", "index": i, "status": kind, "error": reason})
 
 
 # --------------------------------------------------------------------------- questions
-def try_question(ns: dict, question: dict, memory_text: str) -> dict:
+def try_question(ns: dict, question: dict, memory_text: str) -> tuple[dict, list | None]:
     """Every trial of one question: ``{"kind": "result", ...}`` header and the outcomes as values."""
     params, runner = tuple(question["params"]), question.get("runner")
     fn = ns.get(question["target"])
@@ -237,8 +238,11 @@ def _try_in_this_process(ns, questions, out: Channel, memory_text) -> None:
 
 
 def run_questions(job: dict, ns: dict, out: Channel) -> None:
-    """Try each graded question on its trials, in a child; one that exits, crashes or overruns
-    its limit gets the reason, and a fresh child forked from the state after the cells tries the rest."""
+    """Try each graded question on its trials, in a child.
+
+    A question that exits, crashes or overruns its limit gets the reason, and a fresh child forked
+    from the state after the cells tries the rest.
+    """
     memory_text = f"{int(job['memory_bytes']) / 2**30:g} GiB"
     pending = list(job["questions"])
     while pending:

@@ -214,6 +214,6 @@ def new_namespace() -> dict:
     shell = ShellShim(ns)
     ns["get_ipython"] = lambda: shell
     ns["display"] = _no_op_check
-    builtins.get_ipython = ns["get_ipython"]
-    builtins.display = _no_op_check
+    setattr(builtins, "get_ipython", ns["get_ipython"])  # noqa: B010 -- names a notebook expects as builtins
+    setattr(builtins, "display", _no_op_check)  # noqa: B010
     return ns

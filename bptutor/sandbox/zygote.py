@@ -47,7 +47,8 @@ MAX_JOB_BYTES = 256 * 2**20
 
 
 def _read_all(fd: int, limit: int) -> bytes:
-    chunks, size = [], 0
+    chunks: list = []
+    size = 0
     while True:
         data = os.read(fd, 2**20)
         if not data:
@@ -167,7 +168,7 @@ def _supervise(settings: dict, job_fd: int, results_fd: int, report_fd: int) -> 
     for fd in (job_fd, results_fd, setup_w):
         os.close(fd)
     deadline = time.monotonic() + float(settings["deadline"])
-    code, setup_error = FINISHED, b""
+    code, setup_error, alive = FINISHED, b"", True
     open_fds = [setup_r]
     while True:
         left = deadline - time.monotonic()
@@ -182,11 +183,11 @@ def _supervise(settings: dict, job_fd: int, results_fd: int, report_fd: int) -> 
                 open_fds = []
         pid, status = os.waitpid(init, os.WNOHANG)
         if pid:
-            init = None
+            alive = False
             if os.WIFEXITED(status) and os.WEXITSTATUS(status) == SETUP_FAILED:
                 code = SETUP_FAILED
             break
-    if init is not None:
+    if alive:
         os.kill(init, signal.SIGKILL)
         os.waitpid(init, 0)
     if setup_error:

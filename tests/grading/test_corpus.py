@@ -14,7 +14,6 @@ import sys
 import tempfile
 
 import pytest
-
 from helpers import grading_corpus
 from helpers.corpus_run import can_run_as_user, cgroups_writable, grade_corpus, judge_case, processes_named
 
@@ -105,9 +104,10 @@ def test_same_student_name_gets_two_feedback_files(graded):
 
 
 def test_resuming_reuses_every_row_and_a_tampered_record_is_graded_again(graded):
-    from helpers.corpus_run import grade_command
     import json
     import subprocess
+
+    from helpers.corpus_run import grade_command
     records = os.path.join(graded["out"], ".bptutor-grade", "records")
     names = sorted(os.listdir(records))
     # a record that says 10 / 10 for a submission that scored 0: its signature no longer matches

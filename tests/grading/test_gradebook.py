@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+from helpers.corpus_run import processes_named
 from helpers.grading_corpus import (
     BACKPROP,
     HIDDEN_DELTA,
@@ -20,7 +21,6 @@ from helpers.grading_corpus import (
     honest_a3,
     notebook,
 )
-from helpers.corpus_run import processes_named
 from helpers.notebooks import write_notebook as _write
 
 from bptutor.assignments import ASSIGNMENTS

@@ -9,6 +9,9 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import grading_corpus
+from helpers.corpus_run import cgroups_writable, grade_corpus, judge_case, processes_named
+from helpers.grading_corpus import attacks
 
 import bptutor
 from bptutor.assignments import Assignment, Question
@@ -18,9 +21,6 @@ from bptutor.grading.judging import Stream
 from bptutor.grading.sandbox_worker import SandboxWorker, choose
 from bptutor.grading.submissions import Submission
 from bptutor.trials import Trial
-from helpers import grading_corpus
-from helpers.corpus_run import cgroups_writable, grade_corpus, judge_case, processes_named
-from helpers.grading_corpus import attacks
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the sandbox needs Linux")
 

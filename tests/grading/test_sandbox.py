@@ -38,12 +38,14 @@ try:
 except RuntimeError as exc:
     results.append(str(exc))
 print("\n".join(results))
-print(sorted(m for m in sys.modules if m.startswith("bptutor.reference") and not isinstance(sys.modules[m], standins.StandIn)))
+real = [m for m in sys.modules if m.startswith("bptutor.reference") and not isinstance(sys.modules[m], standins.StandIn)]
+print(sorted(real))
 """
 
 
 def test_stand_ins_trip_on_the_reference_and_do_nothing_for_checks_and_plots():
-    lines = subprocess.run([sys.executable, "-c", STANDINS], capture_output=True, text=True, check=True).stdout.splitlines()
+    done = subprocess.run([sys.executable, "-c", STANDINS], capture_output=True, text=True, check=True)
+    lines = done.stdout.splitlines()
     assert lines[0] == "called bptutor.reference.hidden_delta instead of its own code"
     assert lines[1] == "called bptutor.reference.matrix.dense_forward instead of its own code"
     assert lines[2] == "called bptutor.gradcheck.numerical_gradient instead of its own code"

@@ -76,6 +76,7 @@ def test_unique_names_add_the_assignment_then_a_number():
 
 def test_magics_become_harmless_calls(tmp_path):
     import builtins
+
     from bptutor.sandbox import standins
     saved = {k: getattr(builtins, k) for k in ("get_ipython", "display") if hasattr(builtins, k)}
     marker = tmp_path / "shell-ran"

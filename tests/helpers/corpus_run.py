@@ -63,7 +63,7 @@ def grade_corpus(tmp: str, timeout: float = 2.0, jobs: int = 2, as_user: bool = 
         for case in cases:
             grading_corpus.write(case, subs)
         if as_user:
-            for folder, dirs, files in os.walk(tmp):
+            for folder, _, _ in os.walk(tmp):
                 os.chmod(folder, 0o777)
         t0 = time.monotonic()
         done = subprocess.run(grade_command(subs, out, timeout, jobs, as_user), capture_output=True, text=True,

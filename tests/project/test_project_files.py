@@ -20,6 +20,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 def _requirement(spec):
     """``"numpy>=1.24"`` -> ``("numpy", ">=1.24")``; names normalised as pip does."""
+    spec = spec.split(";", 1)[0]  # an environment marker: conda lists the package for every Python
     m = re.fullmatch(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*?)\s*", spec)
     assert m, f"cannot parse requirement {spec!r}"
     return re.sub(r"[-_.]+", "-", m.group(1)).lower(), m.group(3).replace(" ", "")

@@ -73,10 +73,20 @@ def test_wrong_shape_names_argument_and_both_shapes(call, arg, got, expected):
     assert expected in msg, f"the message should give the shape expected {expected}: {msg}"
 
 
-def test_every_contract_function_is_exported():
-    for name in R.CONTRACT:
-        assert callable(getattr(R, name)), name
-    assert len(R.CONTRACT) == 19
+def test_the_contract_is_the_registry_and_every_piece_is_exported_with_its_parameters():
+    import inspect
+
+    from bptutor.assignments import ASSIGNMENTS, BUILT_IN
+    built_in = [a for a in ASSIGNMENTS.values() if a.answers.rsplit(".", 1)[-1] in BUILT_IN]
+    assert list(R.CONTRACT) == list(dict.fromkeys(q.target for a in built_in for q in a.questions))
+    for a in built_in:
+        for q in a.questions:
+            found = getattr(R, q.target)
+            assert callable(found), q.target
+            if q.runner is None:  # a function: the reference accepts the stub's parameters
+                inspect.signature(found).bind(*q.params)
+            else:  # a class: the graded method exists
+                assert callable(getattr(found, q.id.rpartition(".")[2])), q.id
 
 
 def test_sequential_backward_before_forward_is_explained():

@@ -53,7 +53,12 @@ def answer_for(question: Question) -> Answer:
     owner = ASSIGNMENT_OF.get(question.id)
     if owner is None:
         raise ValueError(f"question {question.id!r} is not in the registry (bptutor.assignments)")
-    module = importlib.import_module(owner.answers)
+    if owner.answers.startswith("file:"):  # a course file's own assignment (bptutor.assignments.course_file)
+        from ...assignments.course_file import load_module
+        path = owner.answers[len("file:"):]
+        module = load_module(path, f"bptutor_course.answers_{owner.id}")
+    else:
+        module = importlib.import_module(owner.answers)
     answers = getattr(module, "ANSWERS", {})
     if question.id not in answers:
         raise ValueError(f"{owner.answers} has no answer for {question.id!r}: add "

@@ -95,8 +95,9 @@ def canary_a3(context, port: int) -> dict:
 
 def _digits_table() -> str:
     """The public digits as a hex string of pixel bytes and labels, as a student could paste them."""
-    from bptutor.data import load_digits
     import numpy as np
+
+    from bptutor.data import load_digits
     X_train, y_train, X_test, y_test = load_digits()
     X = np.rint(np.vstack([X_train, X_test]) * 16).astype(np.uint8)
     y = np.concatenate([y_train, y_test]).astype(np.uint8)

@@ -6,8 +6,19 @@ from __future__ import annotations
 
 import json
 
-from . import (A5_FULL, BACKPROP, FULL, HIDDEN_DELTA, IMPORTS, SOFTMAX_FUNCS, WRONG_BACKPROP, WRONG_HIDDEN_DELTA,
-               Case, honest_a3, notebook)
+from . import (
+    A5_FULL,
+    BACKPROP,
+    FULL,
+    HIDDEN_DELTA,
+    IMPORTS,
+    SOFTMAX_FUNCS,
+    WRONG_BACKPROP,
+    WRONG_HIDDEN_DELTA,
+    Case,
+    honest_a3,
+    notebook,
+)
 
 
 def classic(context) -> list:

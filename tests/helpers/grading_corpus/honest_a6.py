@@ -1,5 +1,7 @@
 """An honest a6 submission: a 64-100-10 tanh/softmax MLP trained from scratch (the corpus reads this file as text)."""
 import numpy as np
+
+
 def train_mlp(X, y, seed=0):
     rng = np.random.default_rng(seed)
     n, d = X.shape
@@ -19,6 +21,8 @@ def train_mlp(X, y, seed=0):
                 S /= S.sum(axis=1, keepdims=True)
                 dZ = (S - Y[i]) / len(i)
                 dA = (dZ @ W2.T) * (1 - A * A)
-                W2 -= lr * (A.T @ dZ); b2 -= lr * dZ.sum(axis=0)
-                W1 -= lr * (X[i].T @ dA); b1 -= lr * dA.sum(axis=0)
+                W2 -= lr * (A.T @ dZ)
+                b2 -= lr * dZ.sum(axis=0)
+                W1 -= lr * (X[i].T @ dA)
+                b1 -= lr * dA.sum(axis=0)
     return lambda X_new: np.argmax(np.tanh(X_new @ W1 + b1) @ W2 + b2, axis=1)
