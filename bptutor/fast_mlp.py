@@ -10,9 +10,9 @@ read this one to see what the same maths costs when nothing is wasted.
 
 What makes it fast, and how it maps to the course's notation:
 
-* **Examples as columns** (the layout of seeds 002/003): a batch is ``X^T`` of shape
+* **Examples as columns** (the layout of the Ng-notation guide and the lecture slides): a batch is ``X^T`` of shape
   ``(n_0 + 1, N)``, and layer ``l`` computes ``Z(l)^T = [b; W]^T [1; A(l-1)^T]``.
-* **The bias as a weight** (seed 000, eq. 1): ``[b; W]`` is one block of shape
+* **The bias as a weight** (the per-neuron article, eq. 1): ``[b; W]`` is one block of shape
   ``(n_{l-1} + 1, n_l)`` -- ``biases[l]`` is its row 0, ``weights[l]`` the rows below,
   both views -- and each layer's input carries a row of ones on top, so one matrix
   product includes the bias and ``db`` lands next to ``dW`` in one gradient block
@@ -43,7 +43,7 @@ def _apply_inplace(name, Z):
     The sigmoid is ``1 / (1 + exp(-z))``: for ``z < -709`` ``exp(-z)`` overflows to
     ``inf`` and the result is the correct 0.
     """
-    if name == "sigmoid":  # y_j = f(s_j) (seed 000, eq. 2)
+    if name == "sigmoid":  # y_j = f(s_j) (the per-neuron article, eq. 2)
         np.negative(Z, out=Z)
         np.exp(Z, out=Z)
         np.add(Z, 1.0, out=Z)
@@ -56,14 +56,14 @@ def _apply_inplace(name, Z):
 
 
 def _times_derivative_from_output(dA, A, tmp, name):
-    """``dA <- dA * f'(Z)`` with ``f'`` written through the output ``A`` (seed 004, Example 1)."""
+    """``dA <- dA * f'(Z)`` with ``f'`` written through the output ``A`` (the handbook chapter, Example 1)."""
     if name == "sigmoid":
         np.subtract(1.0, A, out=tmp)
-        np.multiply(tmp, A, out=tmp)  # seed 000, eq. (15): f' = y (1 - y)
+        np.multiply(tmp, A, out=tmp)  # the per-neuron article, eq. (15): f' = y (1 - y)
         np.multiply(dA, tmp, out=dA)
     elif name == "tanh":
         np.multiply(A, A, out=tmp)
-        np.subtract(1.0, tmp, out=tmp)  # seed 000, eq. (14): f' = 1 - y^2
+        np.subtract(1.0, tmp, out=tmp)  # the per-neuron article, eq. (14): f' = 1 - y^2
         np.multiply(dA, tmp, out=dA)
     elif name == "relu":
         np.greater(A, 0.0, out=tmp)
@@ -106,7 +106,7 @@ class LayerBuffers:
             A = Z = np.empty((n, N))
         else:
             A = np.empty((n + 1, N))
-            A[0] = 1.0  # the formal input y_0 = 1 of the next layer (seed 000, eq. 1)
+            A[0] = 1.0  # the formal input y_0 = 1 of the next layer (the per-neuron article, eq. 1)
             Z = A[1:]  # Z(l) is written straight into the rows below the ones
         return cls(block.T, block[1:], Z, A, np.empty((n, N)), np.empty((n, N)), gblock[1:], gblock[0],
                    np.empty(N))
@@ -116,7 +116,7 @@ class Prepared:
     """A data set validated once and laid out for the fast path.
 
     ``X`` ``(N, n_0 + 1)``: the examples as rows with the formal input 1 in column 0
-    (seed 000, eq. 1); ``T`` ``(N, n_L)`` (one-hot for softmax). The fast path reads
+    (the per-neuron article, eq. 1); ``T`` ``(N, n_L)`` (one-hot for softmax). The fast path reads
     both through transposed views (examples as columns); BLAS takes them as they are.
     """
 
@@ -124,7 +124,7 @@ class Prepared:
         N = X.shape[0]
         self.N = N
         self.X = np.empty((N, X.shape[1] + 1))
-        self.X[:, 0] = 1.0  # the formal input y_0 = 1 (seed 000, eq. 1)
+        self.X[:, 0] = 1.0  # the formal input y_0 = 1 (the per-neuron article, eq. 1)
         self.X[:, 1:] = X
         self.T = None if T is None else np.ascontiguousarray(T)
         self._shuffled = None
@@ -197,7 +197,7 @@ class FastMLP:
         self._views = ([B[1:] for B in self._blocks], [B[0] for B in self._blocks])
         weights, biases = init_network(self.sizes, init, np.random.default_rng(seed))
         for B, W, b in zip(self._blocks, weights, biases):
-            B[0] = b  # row 0: the weights w_0j of the formal input (seed 000, eq. 1)
+            B[0] = b  # row 0: the weights w_0j of the formal input (the per-neuron article, eq. 1)
             B[1:] = W
         self.weights, self.biases = list(self._views[0]), list(self._views[1])
         self._buffers = {}
@@ -255,7 +255,7 @@ class FastMLP:
         layers = self._layers(N)
         A_prev = XT
         for layer in layers[:-1]:
-            np.dot(layer.BT, A_prev, out=layer.Z)  # z_j = sum_{i>=0} y_i w_ij (seed 000, eq. 1)
+            np.dot(layer.BT, A_prev, out=layer.Z)  # z_j = sum_{i>=0} y_i w_ij (the per-neuron article, eq. 1)
             _apply_inplace(self.hidden, layer.Z)
             A_prev = layer.A
         out = layers[-1]
@@ -283,19 +283,19 @@ class FastMLP:
         dZ = out.dA
         O = out.Z  # the output (Z overwritten by the activation)
         np.subtract(O, TT, out=dZ)  # N dE/dZ(L): o - t (squared error), S - Y (softmax + CE)
-        np.multiply(dZ, scale / N, out=dZ)  # the batch mean (seed 000, eq. 6)
+        np.multiply(dZ, scale / N, out=dZ)  # the batch mean (the per-neuron article, eq. 6)
         if self.output == "sigmoid":
-            _times_derivative_from_output(dZ, O, out.tmp, "sigmoid")  # seed 000, eq. (23)
+            _times_derivative_from_output(dZ, O, out.tmp, "sigmoid")  # the per-neuron article, eq. (23)
         for l in range(len(layers) - 1, -1, -1):
             layer = layers[l]
             A_prev = XT if l == 0 else layers[l - 1].A
-            np.dot(A_prev[1:], dZ.T, out=layer.GW)  # dW = A^T dZ (seed 004, Example 3)
+            np.dot(A_prev[1:], dZ.T, out=layer.GW)  # dW = A^T dZ (the handbook chapter, Example 3)
             np.add.reduce(dZ, axis=1, out=layer.Gb)  # db = sum over the examples (the input y_0 = 1)
             if lam:
-                layer.GW += (scale * lam / N) * layer.W  # seed 002: + lam Theta / m
+                layer.GW += (scale * lam / N) * layer.W  # the Ng-notation guide: + lam Theta / m
             if l > 0:
                 below = layers[l - 1]
-                np.dot(layer.W, dZ, out=below.dA)  # dA = dZ W^T (seed 004, Example 2; eq. 34's sum)
+                np.dot(layer.W, dZ, out=below.dA)  # dA = dZ W^T (the handbook chapter, Example 2; eq. 34's sum)
                 # Example 1: f' through the activation, which overwrote Z (no row of ones)
                 dZ = _times_derivative_from_output(below.dA, below.Z, below.tmp, self.hidden)
         return self._grads
@@ -316,8 +316,8 @@ class FastMLP:
         if self.output == "softmax":
             loss = -np.sum(data.TT * np.log(np.maximum(O, 1e-300))) / N
         else:
-            E = data.TT - O  # seed 000, eq. (3)
-            loss = 0.5 * np.sum(E * E) / N  # seed 000, eq. (6)
+            E = data.TT - O  # the per-neuron article, eq. (3)
+            loss = 0.5 * np.sum(E * E) / N  # the per-neuron article, eq. (6)
         if lam:
             loss += 0.5 * lam / N * sum(np.sum(W * W) for W in self._views[0])
         return float(loss)
@@ -331,7 +331,7 @@ class FastMLP:
         return np.argmax(O, axis=0)
 
     def grad_norm_prepared(self, data, lam=0.0):
-        """``||grad E||`` over all parameters on a :class:`Prepared` data set (seed 003's criterion)."""
+        """``||grad E||`` over all parameters on a :class:`Prepared` data set (the lecture slides's criterion)."""
         with np.errstate(over="ignore"):
             return float(np.linalg.norm(self._backward_T(data.XT, data.TT, lam, 1.0)))
 

@@ -261,6 +261,9 @@ def release_notebook(nb: dict, path: Path) -> dict:
     if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
         raise ReleaseError(f"{path}: not a version-4 Jupyter notebook")
     assignment = _assignment_of(nb, path)
+    if not any(_is_points_cell(c) for c in nb["cells"]):
+        raise ReleaseError(f"{path}: no markdown cell tagged {POINTS_TAG!r}; add one (the release writes its "
+                           f"text from the registry's points, so students always read the points that count)")
     nb = json.loads(json.dumps(nb))
     refresh_points(nb, assignment)
     cells: list = []

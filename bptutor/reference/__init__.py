@@ -29,10 +29,10 @@ Beyond the contract, the pieces the lessons build on:
 * the activations and losses: ``sigmoid``, ``tanh``, ``relu`` and their derivatives,
   ``squared_error``, ``softmax``, ``cross_entropy``, ``one_hot`` ...;
 * submodules used as namespaces:
-  ``init`` -- seed 000's initialisation rule and its variants (``init_layer``, ``init_network``);
-  ``per_neuron`` -- seed 000 equation by equation (``forward_per_neuron``, ``backprop_per_neuron``,
+  ``init`` -- the per-neuron article's initialisation rule and its variants (``init_layer``, ``init_network``);
+  ``per_neuron`` -- the per-neuron article equation by equation (``forward_per_neuron``, ``backprop_per_neuron``,
   ``train_online_per_neuron``, ``energy_per_neuron``);
-  ``layers`` -- seed 004's building blocks (``Dense``, ``Sigmoid``, ``Sequential`` ...);
+  ``layers`` -- the handbook chapter's building blocks (``Dense``, ``Sigmoid``, ``Sequential`` ...);
   ``autograd`` -- a scalar reverse-mode engine (``Value``).
 """
 from ..assignments import ASSIGNMENTS as _ASSIGNMENTS
@@ -82,9 +82,9 @@ __all__ = [
     "squared_error", "binary_cross_entropy", "softmax_cross_entropy", "one_hot",
     # initialisation
     "init_network", "init_layer", "uniform_seed000", "uniform_sqrt", "scaled_normal", "zeros",
-    # seed 004's building blocks
+    # the handbook chapter's building blocks
     "Layer", "Dense", "Sigmoid", "Tanh", "ReLU", "SquaredError", "SoftmaxCrossEntropy", "Sequential",
-    # seed 000 neuron by neuron
+    # the per-neuron article neuron by neuron
     "forward_per_neuron", "backprop_per_neuron", "energy_per_neuron", "train_online_per_neuron",
     # submodules lessons use as namespaces
     "init", "per_neuron", "layers", "autograd",

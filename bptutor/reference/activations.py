@@ -1,9 +1,9 @@
 """Activation functions and their derivatives.
 
-Course notation: ``a = f(z)``. Seed 000 writes ``y_j = f(s_j)`` (eq. 2) and
+Course notation: ``a = f(z)``. The per-neuron article writes ``y_j = f(s_j)`` (eq. 2) and
 expresses the derivative through the neuron's own output, which is what the
 ``*_prime_from_output`` functions do: the backward pass then needs only the
-stored activations, not the pre-activations (seed 003 stores ``a``, not ``z``).
+stored activations, not the pre-activations (the lecture slides stores ``a``, not ``z``).
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def sigmoid_prime(z):
 def sigmoid_prime_from_output(a):
     """Derivative of the logistic function written through its output: ``a (1 - a)``.
 
-    Seed 000, eq. (15): ``f'(s) = y (1 - y)``. Any shape.
+    The per-neuron article, eq. (15): ``f'(s) = y (1 - y)``. Any shape.
     """
     a = as_float_array("a", a)
     out = a * (1.0 - a)
@@ -51,7 +51,7 @@ def tanh(z):
 def tanh_prime_from_output(a):
     """Derivative of tanh written through its output: ``1 - a**2``.
 
-    Seed 000, eq. (14): ``f'(s) = 1 - y^2`` (the article's ``a = 1`` form). Any shape.
+    The per-neuron article, eq. (14): ``f'(s) = 1 - y^2`` (the article's ``a = 1`` form). Any shape.
     """
     a = as_float_array("a", a)
     out = 1.0 - a * a
@@ -69,7 +69,7 @@ def relu_prime_from_output(a):
 
 
 def identity(z):
-    """The identity activation (a linear neuron, seed 001's example)."""
+    """The identity activation (a linear neuron, the Wikipedia article's example)."""
     return as_float_array("z", z)
 
 

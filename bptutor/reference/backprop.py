@@ -2,7 +2,7 @@
 
 Course notation: ``z(l) = a(l-1) W(l) + b(l)``, ``a(l) = sigmoid(z(l))``,
 ``a(0) = x``, ``o = a(L)``, ``E = 1/2 sum (t - o)^2`` and the local gradient
-``delta(l) = dE/dz(l)``. Seed 000 defines ``delta_j = -dE/ds_j`` (eq. 19) --
+``delta(l) = dE/dz(l)``. The per-neuron article defines ``delta_j = -dE/ds_j`` (eq. 19) --
 the opposite sign -- so its update ``w <- w + eta delta y`` (eq. 22) is the
 course's ``W <- W - eta dE/dW``.
 """
@@ -20,7 +20,7 @@ def output_delta(o, t):
     ``o``, ``t``: shape ``(K,)`` for one example or ``(N, K)`` for a batch (each row
     is then that example's delta). Returns ``(o - t) o (1 - o)``, the shape of ``o``.
 
-    Seed 000, eq. (23) gives ``delta_k = e_k f'(s_k)`` with ``e = t - o``: the
+    The per-neuron article, eq. (23) gives ``delta_k = e_k f'(s_k)`` with ``e = t - o``: the
     same number with the opposite sign.
     """
     o = as_float_array("o", o, (1, 2))
@@ -34,7 +34,7 @@ def weight_gradient(a_prev, delta):
 
     ``a_prev``: the layer's input ``(n_in,)``; ``delta``: its local gradient
     ``(n_out,)``. Returns shape ``(n_in, n_out)``: entry ``[i, j] = a_prev[i] delta[j]``,
-    seed 000, eq. (16)-(17): ``dE/dw_ij = dE/ds_j * y_i``.
+    the per-neuron article, eq. (16)-(17): ``dE/dw_ij = dE/ds_j * y_i``.
     """
     a_prev = as_float_array("a_prev", a_prev, 1)
     delta = as_float_array("delta", delta, 1)
@@ -42,7 +42,7 @@ def weight_gradient(a_prev, delta):
 
 
 def hidden_delta(delta_next, W_next, a):
-    """``delta`` of a sigmoid hidden layer from the layer above (seed 000, eq. 34).
+    """``delta`` of a sigmoid hidden layer from the layer above (the per-neuron article, eq. 34).
 
     ``delta_next``: ``(n_next,)`` or ``(N, n_next)``; ``W_next``: the weights from this
     layer to the next, ``(n, n_next)``; ``a``: this layer's activations ``(n,)`` or
@@ -82,7 +82,7 @@ def backprop(x, t, weights, biases):
 
     ``x``: ``(n_0,)``; ``t``: ``(n_L,)``; ``weights[l]``: ``(n_l, n_{l+1})``;
     ``biases[l]``: ``(n_{l+1},)``. Returns ``(grads_W, grads_b)``, lists shaped like
-    ``weights`` and ``biases``. Steps 2-5 of seed 000's procedure.
+    ``weights`` and ``biases``. Steps 2-5 of the per-neuron article's procedure.
     """
     x, weights, biases = check_network(x, weights, biases)
     t = as_float_array("t", t, 1)
@@ -100,5 +100,4 @@ def backprop(x, t, weights, biases):
     return grads_W, grads_b
 
 
-#: ``check_network`` moved to :mod:`bptutor.reference.shapes`; importing it from here still works
-__all__ = ["output_delta", "weight_gradient", "hidden_delta", "forward", "backprop", "check_network"]
+__all__ = ["output_delta", "weight_gradient", "hidden_delta", "forward", "backprop"]

@@ -1,8 +1,8 @@
-"""The running example of lesson 00: ``f(x, y) = x^2 + x y + (x + y)^2`` (seed 003).
+"""The running example of lesson 00: ``f(x, y) = x^2 + x y + (x + y)^2`` (the lecture slides).
 
 As a computational graph: ``p = x^2``, ``q = x y``, ``s = x + y``, ``r = s^2``,
 ``f = p + q + r``. Each input reaches ``f`` along several paths, and the chain
-rule sums over them (seed 003: ``df/dx = sum_i df/dg_i dg_i/dx``).
+rule sums over them (the lecture slides: ``df/dx = sum_i df/dg_i dg_i/dx``).
 """
 from __future__ import annotations
 

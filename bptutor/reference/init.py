@@ -1,6 +1,6 @@
-"""Weight initialisation: step 1 of seed 000's procedure, and the rules lesson 07 compares.
+"""Weight initialisation: step 1 of the per-neuron article's procedure, and the rules lesson 07 compares.
 
-Seed 000 asks for "small random values" and quotes a rule from its reference [3]:
+The per-neuron article asks for "small random values" and quotes a rule from its reference [3]:
 ``w_ij`` uniform in ``[-1/(2L), 1/(2L)]`` with ``L`` the number of neurons in the
 previous layer, plus one for the formal bias input (so ``L = n_in + 1``). The text
 was extracted from a PDF and may have lost a square root -- common fan-in rules
@@ -9,7 +9,7 @@ numbers decide. Too small is slow, too large saturates the sigmoids ("network
 paralysis"), all zeros never breaks the symmetry between hidden units.
 
 Every function returns ``(W, b)`` with ``W`` of shape ``(n_in, n_out)`` and ``b`` of
-shape ``(n_out,)``, float64. In seed 000 the bias is the weight ``w_0j`` of the
+shape ``(n_out,)``, float64. In the per-neuron article the bias is the weight ``w_0j`` of the
 formal input ``y_0 = 1`` (eq. 1), so the two seed-000 rules draw it like any
 other weight; the zero and scaled-normal rules leave biases at zero.
 """
@@ -45,20 +45,22 @@ def as_rng(rng=None):
 
 
 def uniform_seed000(n_in, n_out, rng=None):
-    """Seed 000, step 1, as the text reads: uniform in ``[-1/(2L), 1/(2L)]``, ``L = n_in + 1``.
+    """The per-neuron article, step 1, as the text reads: uniform in ``[-1/(2L), 1/(2L)]``, ``L = n_in + 1``.
 
     Returns ``(W, b)``: ``(n_in, n_out)`` and ``(n_out,)``. ``rng``: Generator, int seed or None (seed 0).
     """
     n_in, n_out = _check_sizes(n_in, n_out)
     rng = as_rng(rng)
-    r = 1.0 / (2.0 * (n_in + 1))  # seed 000, step 1: L = fan-in + 1 for the formal input
+    r = 1.0 / (2.0 * (n_in + 1))  # the per-neuron article, step 1: L = fan-in + 1 for the formal input
     W = rng.uniform(-r, r, size=(n_in, n_out))
     b = rng.uniform(-r, r, size=n_out)  # the bias is w_0j (eq. 1)
     return W, b
 
 
 def uniform_sqrt(n_in, n_out, rng=None):
-    """The square-root reading of seed 000's rule: uniform in ``[-1/sqrt(L), 1/sqrt(L)]``, ``L = n_in + 1``.
+    """The per-neuron article's rule read with a square root: uniform in ``[-1/sqrt(L), 1/sqrt(L)]``.
+
+    ``L = n_in + 1``.
 
     Returns ``(W, b)``: ``(n_in, n_out)`` and ``(n_out,)``.
     """

@@ -1,8 +1,8 @@
-"""Layers as building blocks (seed 004; lesson 08): one contract for every layer.
+"""Layers as building blocks (the handbook chapter; lesson 08): one contract for every layer.
 
 Each layer has ``forward(X) -> Y``, which caches what its backward pass needs, and
 ``backward(dY) -> dX``, which turns the gradient of the loss with respect to the
-layer's output into the gradient with respect to its input (seed 004: "the adjoint
+layer's output into the gradient with respect to its input (the handbook chapter: "the adjoint
 of its differential"). A layer with parameters also stores their gradients
 (``Dense.dW``, ``Dense.db``). ``params()`` and ``grads()`` return matching lists of
 arrays (the same objects every call, so an optimiser can update them in place).
@@ -88,9 +88,9 @@ class Dense(Layer):
         X = self._X
         require_shape("dY", dY, X.shape[:-1] + (self.W.shape[1],), "the shape of this layer's output")
         X2, dY2 = np.atleast_2d(X), np.atleast_2d(dY)
-        self.dW[...] = X2.T @ dY2  # seed 004, Example 3: grad_W f = X^T grad g
+        self.dW[...] = X2.T @ dY2  # the handbook chapter, Example 3: grad_W f = X^T grad g
         self.db[...] = dY2.sum(axis=0)  # the bias is a weight on a constant input of 1
-        return dY @ self.W.T  # seed 004, Example 2: grad_X f = grad g W^T
+        return dY @ self.W.T  # the handbook chapter, Example 2: grad_X f = grad g W^T
 
     def params(self):
         return [self.W, self.b]
@@ -114,15 +114,15 @@ class _Elementwise(Layer):
         return self._Y
 
     def backward(self, dY):
-        """``dY`` shaped like the output; returns ``dY * f'`` (seed 004, Example 1)."""
+        """``dY`` shaped like the output; returns ``dY * f'`` (the handbook chapter, Example 1)."""
         self._need_forward("_Y")
         dY = as_float_array("dY", dY)
         same_shape("dY", dY, "the layer's output", self._Y)
-        return dY * self._f_prime_from_output(self._Y)  # seed 004, Example 1: v'(x) * grad_v u
+        return dY * self._f_prime_from_output(self._Y)  # the handbook chapter, Example 1: v'(x) * grad_v u
 
 
 class Sigmoid(_Elementwise):
-    """Logistic activation; derivative ``Y (1 - Y)`` from the output (seed 000, eq. 15)."""
+    """Logistic activation; derivative ``Y (1 - Y)`` from the output (the per-neuron article, eq. 15)."""
 
     @staticmethod
     def _f(X):
@@ -134,7 +134,7 @@ class Sigmoid(_Elementwise):
 
 
 class Tanh(_Elementwise):
-    """Hyperbolic tangent; derivative ``1 - Y^2`` from the output (seed 000, eq. 14)."""
+    """Hyperbolic tangent; derivative ``1 - Y^2`` from the output (the per-neuron article, eq. 14)."""
 
     @staticmethod
     def _f(X):
@@ -158,7 +158,7 @@ class ReLU(_Elementwise):
 
 
 class SquaredError:
-    """``E = 1/(2N) sum ||t - o||^2`` (seed 000, eq. 6; a 1-D ``o`` counts as N = 1, eq. 4)."""
+    """``E = 1/(2N) sum ||t - o||^2`` (the per-neuron article, eq. 6; a 1-D ``o`` counts as N = 1, eq. 4)."""
 
     def __init__(self):
         self._cache = None
@@ -170,11 +170,11 @@ class SquaredError:
         same_shape("O", O, "T", T)
         N = O.shape[0] if O.ndim == 2 else 1
         self._cache = (O, T, N)
-        e = T - O  # seed 000, eq. (3)
+        e = T - O  # the per-neuron article, eq. (3)
         return float(0.5 * np.sum(e * e) / N)  # eq. (6)
 
     def backward(self):
-        """``dE/dO = (O - T) / N``, shaped like ``O`` (seed 000, eqs. 10 and 12: ``-e``)."""
+        """``dE/dO = (O - T) / N``, shaped like ``O`` (the per-neuron article, eqs. 10 and 12: ``-e``)."""
         if self._cache is None:
             raise ValueError("SquaredError.backward called before forward(O, T)")
         O, T, N = self._cache
@@ -185,7 +185,7 @@ class SquaredError:
 
 
 class SoftmaxCrossEntropy:
-    """Row-wise softmax of the logits followed by mean cross-entropy (seed 004, Example 4)."""
+    """Row-wise softmax of the logits followed by mean cross-entropy (the handbook chapter, Example 4)."""
 
     def __init__(self):
         self._cache = None
@@ -210,7 +210,7 @@ class SoftmaxCrossEntropy:
     def backward(self):
         """``dL/dZ = (softmax(Z) - Y) / N``, shape ``(N, C)``.
 
-        Seed 004, Example 4 gives the softmax Jacobian-vector product; chained with the
+        The handbook chapter, Example 4 gives the softmax Jacobian-vector product; chained with the
         cross-entropy gradient ``-Y / (N S)`` it collapses to this (lesson 06).
         """
         if self._cache is None:
@@ -223,7 +223,7 @@ class SoftmaxCrossEntropy:
 
 
 class Sequential(Layer):
-    """Layers applied in order; backward runs them in reverse (seed 004: blocks snapped together)."""
+    """Layers applied in order; backward runs them in reverse (the handbook chapter: blocks snapped together)."""
 
     def __init__(self, *layers):
         if not layers:

@@ -1,7 +1,7 @@
 """Losses (energies) and the softmax output layer.
 
-Course notation: ``e = t - o``, ``E = 1/2 sum e^2`` for one example (seed 000,
-eqs. 3-4); for a batch of N rows the mean over examples (seed 000, eq. 6).
+Course notation: ``e = t - o``, ``E = 1/2 sum e^2`` for one example (the per-neuron article,
+eqs. 3-4); for a batch of N rows the mean over examples (the per-neuron article, eq. 6).
 """
 from __future__ import annotations
 
@@ -11,21 +11,21 @@ from .shapes import as_float_array, same_shape
 
 
 def squared_error(o, t):
-    """Energy ``E = 1/2 sum (t - o)^2`` (seed 000, eq. 4); batch ``(N, K)``: mean over rows (eq. 6).
+    """Energy ``E = 1/2 sum (t - o)^2`` (the per-neuron article, eq. 4); batch ``(N, K)``: mean over rows (eq. 6).
 
     ``o``, ``t``: shape ``(K,)`` for one example or ``(N, K)`` for a batch. Returns a float.
     """
     o = as_float_array("o", o, (1, 2))
     t = as_float_array("t", t, (1, 2))
     same_shape("o", o, "t", t)
-    e = t - o  # seed 000, eq. (3)
+    e = t - o  # the per-neuron article, eq. (3)
     if o.ndim == 1:
         return float(0.5 * np.sum(e * e))  # eq. (4)
     return float(0.5 * np.sum(e * e) / o.shape[0])  # eq. (6)
 
 
 def binary_cross_entropy(p, y):
-    """``-mean(y log p + (1 - y) log(1 - p))`` for probabilities ``p`` (seed 004's two-layer net).
+    """``-mean(y log p + (1 - y) log(1 - p))`` for probabilities ``p`` (the handbook chapter's two-layer net).
 
     ``p``, ``y``: same shape, ``(N,)`` or ``(N, 1)``. Clips ``p`` to ``[1e-12, 1 - 1e-12]``.
     """
@@ -49,7 +49,7 @@ def softmax(Z):
 
 
 def softmax_backward(S, dS):
-    """Gradient through a row-wise softmax (seed 004, Example 4).
+    """Gradient through a row-wise softmax (the handbook chapter, Example 4).
 
     ``S``: softmax outputs ``(N, C)``; ``dS``: upstream gradient ``dL/dS``, same shape.
     Returns ``dL/dZ = S * (dS - sum_cols(S * dS))``, shape ``(N, C)``. This is the

@@ -1,8 +1,8 @@
-"""Backpropagation in matrix form for a batch (assignment a4; seeds 002 and 004).
+"""Backpropagation in matrix form for a batch (assignment a4; the Ng-notation guide and the handbook chapter).
 
 Rows are examples: ``X`` is ``(N, n_in)``, a dense layer computes ``Z = X W + b``.
 Each layer turns the gradient with respect to its output into the gradient with
-respect to its input and parameters (seed 004, "building blocks").
+respect to its input and parameters (the handbook chapter, "building blocks").
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def dense_forward(X, W, b):
 
 
 def dense_backward(dZ, X, W):
-    """Backward pass of a dense layer (seed 004, Examples 2-3).
+    """Backward pass of a dense layer (the handbook chapter, Examples 2-3).
 
     ``dZ``: upstream gradient ``(N, n_out)``; ``X``: the layer's input ``(N, n_in)``;
     ``W``: ``(n_in, n_out)``. Returns ``(dX, dW, db)`` with shapes ``(N, n_in)``,
@@ -39,7 +39,7 @@ def dense_backward(dZ, X, W):
 
 
 def sigmoid_backward(dA, A):
-    """Gradient through an elementwise sigmoid (seed 004, Example 1): ``dA * A (1 - A)``.
+    """Gradient through an elementwise sigmoid (the handbook chapter, Example 1): ``dA * A (1 - A)``.
 
     ``dA``: upstream gradient; ``A``: the sigmoid's outputs; same shape, any shape.
     """
@@ -49,19 +49,11 @@ def sigmoid_backward(dA, A):
     return dA * A * (1.0 - A)
 
 
-def mlp_forward(X, weights, biases):
-    """Deprecated alias of :func:`bptutor.reference.forward` (which takes a batch or one example).
-
-    Kept until the notebooks and modules that import it have moved to ``forward``.
-    """
-    return forward(X, weights, biases)
-
-
 def mlp_loss_and_grads(X, T, weights, biases, lam=0.0):
     """Loss and gradients of a sigmoid MLP on a batch.
 
-    ``E = 1/(2N) sum ||t - o||^2 + lam/(2N) sum_l ||W(l)||^2`` (seed 000, eq. 6;
-    seed 002's lambda; biases are not regularised).
+    ``E = 1/(2N) sum ||t - o||^2 + lam/(2N) sum_l ||W(l)||^2`` (the per-neuron article, eq. 6;
+    the Ng-notation guide's lambda; biases are not regularised).
 
     ``X``: ``(N, n_0)``; ``T``: ``(N, n_L)``; ``weights[l]``: ``(n_l, n_{l+1})``;
     ``biases[l]``: ``(n_{l+1},)``; ``lam``: float >= 0. Returns ``(loss, grads_W, grads_b)``.
@@ -78,8 +70,9 @@ def mlp_loss_and_grads(X, T, weights, biases, lam=0.0):
     dA = (O - T) / N  # dE/dO
     grads_W, grads_b = [None] * len(weights), [None] * len(weights)
     for l in range(len(weights) - 1, -1, -1):
-        dZ = dA * A[l + 1] * (1.0 - A[l + 1])  # seed 004, Example 1
-        grads_W[l] = A[l].T @ dZ + (lam / N) * weights[l]  # Example 3; seed 002: D = 1/m (Delta + lam Theta)
+        dZ = dA * A[l + 1] * (1.0 - A[l + 1])  # the handbook chapter, Example 1
+        # Example 3; the Ng-notation guide: D = 1/m (Delta + lam Theta)
+        grads_W[l] = A[l].T @ dZ + (lam / N) * weights[l]
         grads_b[l] = dZ.sum(axis=0)
         if l > 0:
             dA = dZ @ weights[l].T  # Example 2

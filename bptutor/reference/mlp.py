@@ -1,17 +1,17 @@
-"""A multilayer perceptron in matrix (batch) form: seeds 002 and 004, lessons 05, 07 and 09.
+"""A multilayer perceptron in matrix (batch) form (the Ng-notation guide, the handbook chapter; lessons 05, 07, 09).
 
 Rows are examples, as everywhere in the course: ``X`` is ``(N, n_0)``, layer ``l``
 computes ``Z(l) = A(l-1) W(l) + b(l)`` and ``A(l) = f(Z(l))`` with ``W(l)`` of shape
-``(n_{l-1}, n_l)``. :class:`MLP` chains seed 004's building blocks from
+``(n_{l-1}, n_l)``. :class:`MLP` chains the handbook chapter's building blocks from
 :mod:`bptutor.reference.matrix`:
 
 * forward: :func:`dense_forward`, then the activation, layer by layer, keeping every ``A(l)``;
-* output: sigmoid or identity with ``E = 1/(2N) sum ||t - o||^2`` (seed 000, eq. 6), or
+* output: sigmoid or identity with ``E = 1/(2N) sum ||t - o||^2`` (the per-neuron article, eq. 6), or
   softmax with mean cross-entropy, whose ``dE/dZ`` is ``(S - T) / N`` (lesson 06);
-* backward: :func:`dense_backward` gives ``dA(l-1) = dZ(l) W(l)^T`` (seed 004, Example 2),
+* backward: :func:`dense_backward` gives ``dA(l-1) = dZ(l) W(l)^T`` (the handbook chapter, Example 2),
   ``dW(l) = A(l-1)^T dZ(l)`` (Example 3) and ``db(l) = sum_rows dZ(l)``; then
   ``dZ(l-1) = dA(l-1) * f'(Z(l-1))`` with ``f'`` written through ``A`` (Example 1);
-* seed 002's regularisation adds ``lam/N W(l)`` to ``dW(l)``; biases are not regularised.
+* the Ng-notation guide's regularisation adds ``lam/N W(l)`` to ``dW(l)``; biases are not regularised.
 
 With sigmoid hidden and output layers :meth:`MLP.loss_and_grads` returns the numbers of
 :func:`bptutor.reference.mlp_loss_and_grads`. The same network tuned for speed (examples as
@@ -50,9 +50,9 @@ def activate(name, Z):
 
 
 def activation_backward(name, dA, A):
-    """``dZ = dA * f'(Z)`` with ``f'`` written through the output ``A`` (seed 004, Example 1)."""
+    """``dZ = dA * f'(Z)`` with ``f'`` written through the output ``A`` (the handbook chapter, Example 1)."""
     if name == "sigmoid":
-        return sigmoid_backward(dA, A)  # dA * A (1 - A), seed 000 eq. (15)
+        return sigmoid_backward(dA, A)  # dA * A (1 - A), the per-neuron article eq. (15)
     _, f_prime_from_output = get_activation(name)
     return dA * f_prime_from_output(A)  # tanh: 1 - A^2 (eq. 14); relu: 1 where A > 0
 
@@ -63,7 +63,7 @@ class MLP:
     ``hidden``: activation of the hidden layers (``"sigmoid"``, ``"tanh"``, ``"relu"``).
     ``output``: ``"sigmoid"`` or ``"identity"`` (squared error, targets ``(N, n_L)``) or
     ``"softmax"`` (cross-entropy, targets one-hot ``(N, n_L)`` or integer labels ``(N,)``).
-    ``init``: ``"seed000"`` (seed 000's uniform ``[-1/(2L), 1/(2L)]``), ``"sqrt"``
+    ``init``: ``"seed000"`` (the per-neuron article's uniform ``[-1/(2L), 1/(2L)]``), ``"sqrt"``
     (``[-1/sqrt(L), 1/sqrt(L)]``), ``"zeros"``, or a float scale for ``scale * N(0, 1)``;
     see :mod:`bptutor.reference.init`. ``seed`` makes the initial weights reproducible.
 
@@ -94,7 +94,7 @@ class MLP:
         return A
 
     def loss(self, O, T, lam=0.0):
-        """The loss of outputs ``O`` against targets ``T``, both ``(N, n_L)``, with seed 002's ``lam`` term."""
+        """The loss of outputs ``O`` against targets ``T``, both ``(N, n_L)``, with the ``lam`` term (Ng's guide)."""
         E = cross_entropy(O, T) if self.output == "softmax" else squared_error(O, T)  # eq. (6)
         if lam:
             E += 0.5 * lam / O.shape[0] * sum(np.sum(W * W) for W in self.weights)
@@ -116,7 +116,7 @@ class MLP:
         for l in range(L - 1, -1, -1):
             dA_prev, grads_W[l], grads_b[l] = dense_backward(dZ, A[l], self.weights[l])  # Examples 2-3
             if lam:
-                grads_W[l] = grads_W[l] + (lam / N) * self.weights[l]  # seed 002: + lam Theta / m
+                grads_W[l] = grads_W[l] + (lam / N) * self.weights[l]  # the Ng-notation guide: + lam Theta / m
             if l > 0:
                 dZ = activation_backward(self.hidden, dA_prev, A[l])  # Example 1 (eq. 34's f')
         return grads_W, grads_b
@@ -210,7 +210,7 @@ class MLP:
         return np.argmax(O, axis=1)
 
     def grad_norm_prepared(self, data, lam=0.0):
-        """``||grad E||`` over all parameters on a :class:`Prepared` data set (seed 003's criterion)."""
+        """``||grad E||`` over all parameters on a :class:`Prepared` data set (the lecture slides's criterion)."""
         grads_W, grads_b = self.gradients(self.activations(data.X), data.T, lam)
         return float(np.sqrt(sum(np.sum(g * g) for g in grads_W + grads_b)))
 

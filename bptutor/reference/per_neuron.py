@@ -1,16 +1,16 @@
-"""The per-neuron scalar form of backpropagation, equation by equation as seed 000 derives it.
+"""The per-neuron scalar form of backpropagation, equation by equation as the per-neuron article derives it.
 
 Everything here is an explicit loop over neurons and weights with Python floats:
 slow, and meant to be read next to the article (lessons 02-04). The matrix form in
 :mod:`bptutor.reference.mlp` computes the same numbers (the tests hold them to 1e-10).
 
-Notation of seed 000 and how it maps to the course:
+Notation of the per-neuron article and how it maps to the course:
 
 * ``s_j = sum_i y_i w_ij`` (eq. 1), ``i = 0`` the formal input ``y_0 = 1`` whose
   weight ``w_0j`` is the course's bias ``b[j]``; ``y_j = f(s_j)`` (eq. 2).
   The course stores ``w_ij`` as ``W[i, j]``, shape ``(n_{l-1}, n_l)``.
 * ``e_k = d_k - y_k`` (eq. 3), ``E = 1/2 sum_k e_k^2`` (eq. 4).
-* **Sign:** seed 000's local gradient is ``delta_j = -dE/ds_j`` (eq. 19), the
+* **Sign:** the per-neuron article's local gradient is ``delta_j = -dE/ds_j`` (eq. 19), the
   negative of the course's ``delta = dE/dz``. The loops below use the seed's sign
   so each line matches an equation; the functions return the course's gradient
   ``dE/dW = -delta_j y_i`` (eqs. 17, 19), and the training loop applies the seed's
@@ -35,8 +35,8 @@ def _sigmoid(s):
 
 #: activation name -> (f(s), f'(s) written through the output y = f(s))
 _SCALAR_ACTIVATIONS = {
-    "sigmoid": (_sigmoid, lambda y: y * (1.0 - y)),  # seed 000, eq. (15)
-    "tanh": (math.tanh, lambda y: 1.0 - y * y),  # seed 000, eq. (14)
+    "sigmoid": (_sigmoid, lambda y: y * (1.0 - y)),  # the per-neuron article, eq. (15)
+    "tanh": (math.tanh, lambda y: 1.0 - y * y),  # the per-neuron article, eq. (14)
     "relu": (lambda s: s if s > 0.0 else 0.0, lambda y: 1.0 if y > 0.0 else 0.0),
     "identity": (lambda s: s, lambda y: 1.0),
 }
@@ -66,14 +66,14 @@ def _forward(x, Ws, bs, f):
         for j in range(n_out):
             s_j = b[j]  # i = 0: the formal input y_0 = 1 times w_0j (eq. 1)
             for i in range(len(y_prev)):
-                s_j += y_prev[i] * W[i][j]  # seed 000, eq. (1)
-            y[j] = f(s_j)  # seed 000, eq. (2)
+                s_j += y_prev[i] * W[i][j]  # the per-neuron article, eq. (1)
+            y[j] = f(s_j)  # the per-neuron article, eq. (2)
         ys.append(y)
     return ys
 
 
 def forward_per_neuron(x, weights, biases, activation="sigmoid"):
-    """Forward pass for one example, neuron by neuron (seed 000, eqs. 1-2).
+    """Forward pass for one example, neuron by neuron (the per-neuron article, eqs. 1-2).
 
     ``x``: ``(n_0,)``; ``weights[l]``: ``(n_l, n_{l+1})`` with ``weights[l][i, j] = w_ij``;
     ``biases[l]``: ``(n_{l+1},)``, the weights ``w_0j`` of the formal input. The same
@@ -122,7 +122,7 @@ def _gradients(ys, deltas, Ws):
 def backprop_per_neuron(x, t, weights, biases, activation="sigmoid"):
     """Gradients of ``E = 1/2 sum_k (t_k - o_k)^2`` for one example, neuron by neuron.
 
-    Steps 2-4 of seed 000's procedure with the seed's deltas (eqs. 23, 34); returns
+    Steps 2-4 of the per-neuron article's procedure with the seed's deltas (eqs. 23, 34); returns
     the course's gradient ``(grads_W, grads_b)`` = ``dE/dW``, ``dE/db`` -- lists of
     float64 arrays shaped like ``weights`` (``(n_l, n_{l+1})``) and ``biases``
     (``(n_{l+1},)``). ``x``: ``(n_0,)``; ``t``: ``(n_L,)``.
@@ -139,7 +139,7 @@ def backprop_per_neuron(x, t, weights, biases, activation="sigmoid"):
 
 
 def energy_per_neuron(X, T, weights, biases, activation="sigmoid"):
-    """Mean energy over a training set, ``E = 1/(2P) sum_n sum_k e_k(n)^2`` (seed 000, eq. 6).
+    """Mean energy over a training set, ``E = 1/(2P) sum_n sum_k e_k(n)^2`` (the per-neuron article, eq. 6).
 
     ``X``: ``(P, n_0)``; ``T``: ``(P, n_L)``. Returns a float.
     """
@@ -156,12 +156,12 @@ def _energy(X, T, Ws, bs, f):
     for x, t in zip(X, T):
         o = _forward(x, Ws, bs, f)[-1]
         total += sum((t[k] - o[k]) ** 2 for k in range(len(o)))  # e_k = d_k - y_k (eq. 3)
-    return 0.5 * total / len(X)  # seed 000, eq. (6)
+    return 0.5 * total / len(X)  # the per-neuron article, eq. (6)
 
 
 def train_online_per_neuron(X, T, weights, biases, lr, epochs, seed=0, activation="sigmoid",
                             target_energy=None):
-    """On-line training by seed 000's 8-step procedure; returns the energy after each epoch.
+    """On-line training by the per-neuron article's 8-step procedure; returns the energy after each epoch.
 
     ``X``: ``(P, n_0)``; ``T``: ``(P, n_L)``; ``weights[l]``: ``(n_l, n_{l+1})``,
     ``biases[l]``: ``(n_{l+1},)`` -- step 1 (initialisation) is the caller's, e.g.
@@ -179,7 +179,7 @@ def train_online_per_neuron(X, T, weights, biases, lr, epochs, seed=0, activatio
     require_shape("T", T, (X.shape[0], weights_checked[-1].shape[1]), "one row per example of X")
     lr = float(lr)
     if not lr > 0:
-        raise ValueError(f"lr must be a positive learning rate (seed 000: 0 < eta < 1); got {lr}")
+        raise ValueError(f"lr must be a positive learning rate (the per-neuron article: 0 < eta < 1); got {lr}")
     for l, (W, b) in enumerate(zip(weights, biases)):
         if not (isinstance(W, np.ndarray) and W.dtype == np.float64 and
                 isinstance(b, np.ndarray) and b.dtype == np.float64):

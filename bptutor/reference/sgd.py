@@ -1,17 +1,17 @@
-"""Gradient-descent training in the three modes of seed 001, with seed 003's stopping criteria.
+"""Gradient-descent training in the three modes of the Wikipedia article, with the lecture slides's stopping criteria.
 
-* ``"online"`` -- one example at a time, a fresh random order every epoch (seed 000,
-  steps 2-7; seed 001's on-line / stochastic mode);
-* ``"batch"`` -- one step per epoch on the gradient of the whole training set (seed 001);
+* ``"online"`` -- one example at a time, a fresh random order every epoch (the per-neuron article,
+  steps 2-7; the Wikipedia article's on-line / stochastic mode);
+* ``"batch"`` -- one step per epoch on the gradient of the whole training set (the Wikipedia article);
 * ``"minibatch"`` -- steps on consecutive slices of ``batch_size`` examples of a random
-  permutation (seed 003's loop: epochs -> batches -> forward -> backward -> update).
+  permutation (the lecture slides's loop: epochs -> batches -> forward -> backward -> update).
 
-Each step is ``W <- W - lr dE/dW`` (course sign; seed 000's ``w <- w + eta delta y``,
+Each step is ``W <- W - lr dE/dW`` (course sign; the per-neuron article's ``w <- w + eta delta y``,
 eq. 22, is the same step). After each epoch the loss on the whole training set is
-recorded (seed 000, step 8, eq. 6) and training stops early when ``tol`` is given and
+recorded (the per-neuron article, step 8, eq. 6) and training stops early when ``tol`` is given and
 
-* ``stop="loss"``: ``|E(n+1) - E(n)| < tol`` (seed 003), or
-* ``stop="grad"``: ``||grad E|| < tol`` over all parameters (seed 003).
+* ``stop="loss"``: ``|E(n+1) - E(n)| < tol`` (the lecture slides), or
+* ``stop="grad"``: ``||grad E|| < tol`` over all parameters (the lecture slides).
 """
 from __future__ import annotations
 
@@ -84,9 +84,9 @@ def train(model, X, T, mode="minibatch", lr=0.5, epochs=30, batch_size=32, lam=0
     ``X``: ``(N, n_0)``; ``T``: targets ``(N, n_L)`` or, for a softmax output, integer
     labels ``(N,)``. Accuracy is recorded when labels are known: ``T`` given as labels,
     or ``labels`` ``(N,)`` passed explicitly. ``mode``: ``"online"``, ``"batch"`` or
-    ``"minibatch"`` (``batch_size`` rows per step). ``lam``: seed 002's weight decay.
+    ``"minibatch"`` (``batch_size`` rows per step). ``lam``: the Ng-notation guide's weight decay.
     ``seed`` fixes the order of the examples. ``callback(history)`` runs after every
-    epoch; returning ``True`` stops training. ``tol`` with ``stop`` selects seed 003's
+    epoch; returning ``True`` stops training. ``tol`` with ``stop`` selects the lecture slides's
     stopping criterion (see the module docstring). ``record=False`` skips the
     end-of-epoch evaluation (for timing the updates alone; ``tol`` then cannot be used).
     """
@@ -109,7 +109,7 @@ def train(model, X, T, mode="minibatch", lr=0.5, epochs=30, batch_size=32, lam=0
     history = History()
     for _ in range(epochs):
         start_time = time.perf_counter()
-        # seed 000, step 7: every example once, in a fresh random order (batch mode: order is moot)
+        # the per-neuron article, step 7: every example once, in a fresh random order (batch mode: order is moot)
         order = rng.permutation(N) if step < N else None
         # a sigmoid's exp(-z) may overflow to inf for z < -709, which rightly gives 0
         with np.errstate(over="ignore"):
@@ -121,7 +121,7 @@ def train(model, X, T, mode="minibatch", lr=0.5, epochs=30, batch_size=32, lam=0
                 history.stopped = "callback asked to stop"
                 break
             continue
-        history.loss.append(model.loss_prepared(data, lam))  # seed 000, step 8: eq. (6)
+        history.loss.append(model.loss_prepared(data, lam))  # the per-neuron article, step 8: eq. (6)
         if labels is not None:
             history.accuracy.append(float(np.mean(model.predict_prepared(data) == labels)))
         if stop == "grad" and tol is not None:

@@ -1,7 +1,7 @@
 """Training a multilayer perceptron on digits (assignment a6, lesson 09).
 
 A 64-H-10 network: tanh hidden layer, softmax output with cross-entropy,
-mini-batch SGD in matrix form -- seed 004's two-layer net with a softmax head, trained
+mini-batch SGD in matrix form -- the handbook chapter's two-layer net with a softmax head, trained
 by :func:`~bptutor.reference.sgd.train`. The network is :class:`bptutor.fast_mlp.FastMLP`,
 the tuned twin of :class:`~bptutor.reference.mlp.MLP` (same numbers up to round-off):
 the grader runs this reference once per trial under a time limit.
@@ -25,7 +25,7 @@ def train_mlp(X, y, seed=0, hidden=100, batch_size=32, schedule=SCHEDULE):
     function maps ``(M, n_in)`` features to ``(M,)`` integer labels.
 
     The network: tanh hidden layer, softmax output with cross-entropy, initialised
-    by the square-root reading of seed 000's rule. ``schedule`` lists ``(lr, epochs)``
+    by the square-root reading of the per-neuron article's rule. ``schedule`` lists ``(lr, epochs)``
     phases: the learning rate is lowered in steps so that the last epochs, at a
     small rate, settle the weights instead of leaving them wherever the noise of
     the last mini-batches put them. Measured on the digits over 30 random seeds:

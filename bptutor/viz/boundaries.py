@@ -137,5 +137,5 @@ def _error_panel(ax, errors, epoch):
         ax.axvline(epoch, color="C3", linestyle="--")
         ax.plot([epoch], [errors[min(epoch, len(errors)) - 1]], "o", color="C3")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("E, seed 000 eq. (6)")
+    ax.set_ylabel("E, the per-neuron article eq. (6)")
     ax.set_title("error per epoch", fontsize=10)

@@ -24,8 +24,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..reference.activations import sigmoid
-from ..reference.backprop import check_network, hidden_delta, output_delta, weight_gradient
+from ..reference.backprop import hidden_delta, output_delta, weight_gradient
 from ..reference.losses import squared_error
+from ..reference.shapes import check_network
 from . import style
 
 LAYER_GAP = 4.0

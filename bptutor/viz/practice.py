@@ -1,7 +1,7 @@
 """Plots and small experiments for lesson 07, "Training in practice".
 
 * initialisation: :func:`hidden_activations`, :func:`plot_activation_histograms`;
-* learning rate on seed 001's linear neuron: :func:`linear_neuron_loss`,
+* learning rate on the Wikipedia article's linear neuron: :func:`linear_neuron_loss`,
   :func:`linear_neuron_gradient`, :func:`critical_learning_rate`,
   :func:`gradient_descent_path`, :func:`plot_learning_rate`, :func:`learning_rate_widget`;
 * learning modes, stopping criteria and restarts: :func:`plot_loss_curves`,
@@ -41,7 +41,7 @@ def plot_activation_histograms(activations, bins=25, saturated=0.01):
     """One histogram per entry of ``activations`` (label -> array of sigmoid outputs in [0, 1]).
 
     Each panel's title gives the fraction of values within ``saturated`` of 0 or 1,
-    where ``sigma'(z) = a (1 - a)`` (seed 000, eq. 15) is nearly zero.
+    where ``sigma'(z) = a (1 - a)`` (the per-neuron article, eq. 15) is nearly zero.
     """
     if not activations:
         raise ValueError("activations is empty; pass {label: array of activations}")
@@ -59,7 +59,7 @@ def plot_activation_histograms(activations, bins=25, saturated=0.01):
 
 # ----------------------------------------------------------------------------- learning rate
 def linear_neuron_loss(w, X, t):
-    """Seed 001's linear neuron ``y = X w`` with ``E(w) = 1/(2N) sum (t - y)^2``; returns a float.
+    """The Wikipedia article's linear neuron ``y = X w`` with ``E(w) = 1/(2N) sum (t - y)^2``; returns a float.
 
     ``w``: ``(n,)``; ``X``: ``(N, n)``; ``t``: ``(N,)``.
     """
@@ -104,7 +104,7 @@ def gradient_descent_path(X, t, w0, lr, steps):
 def plot_learning_rate(X, t, w0, lrs, steps=30, span=2.5):
     """Gradient descent on the linear neuron for each learning rate in ``lrs``.
 
-    Left: the error surface ``E(w1, w2)`` (seed 001's paraboloid) as contours with
+    Left: the error surface ``E(w1, w2)`` (the Wikipedia article's paraboloid) as contours with
     each path; right: ``E`` against the step number (log scale). ``X``: ``(N, 2)``.
     """
     X = np.asarray(X, dtype=np.float64)
@@ -174,7 +174,7 @@ def plot_loss_curves(curves, logy=True, xlabel="epoch", ylabel="loss", title=Non
 
 
 def plot_modes(histories, updates_per_epoch):
-    """Seed 001's learning modes side by side: loss per epoch, and loss per weight update.
+    """The Wikipedia article's learning modes side by side: loss per epoch, and loss per weight update.
 
     ``histories``: mode -> History (or losses); ``updates_per_epoch``: mode -> number
     of weight updates one epoch makes in that mode.

@@ -1,6 +1,6 @@
 """Training curves and mini-batch gradient noise (lessons 04 and 05).
 
-* :func:`plot_error_curve` -- the error of seed 000, eq. (6), epoch by epoch.
+* :func:`plot_error_curve` -- the error of the per-neuron article, eq. (6), epoch by epoch.
 * :func:`gradient_angles` -- the angle between mini-batch gradients and the
   full-batch gradient: how much a mini-batch of size B "points the wrong way".
 * :func:`plot_gradient_noise`, :func:`batch_noise_slider` -- that angle against B,
@@ -33,7 +33,7 @@ def plot_error_curve(errors, ax=None, log=True, label=None, marks=None):
     for e in marks or ():
         ax.axvline(e, color="0.6", linestyle=":", linewidth=1)
     ax.set_xlabel("epoch")
-    ax.set_ylabel("E  (seed 000, eq. 6)")
+    ax.set_ylabel("E  (the per-neuron article, eq. 6)")
     ax.grid(True, which="major", alpha=0.3)
     return ax
 

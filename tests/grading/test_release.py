@@ -43,9 +43,16 @@ def _load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _notebook(*cells, assignment="a3") -> dict:
-    """A tiny solution notebook, executed (old outputs); each cell is ("code" | "markdown", source)."""
-    return notebook(list(cells), assignment=assignment, executed=True)
+def _notebook(*cells, assignment="a3", points=True) -> dict:
+    """A tiny solution notebook, executed (old outputs); each cell is ("code" | "markdown", source).
+
+    With ``points``, a last markdown cell tagged for the points sentence (the release writes it).
+    """
+    nb = notebook(list(cells), assignment=assignment, executed=True)
+    if points:
+        nb["cells"].append({"cell_type": "markdown", "id": "points", "metadata": {"tags": ["bptutor-points"]},
+                            "source": "(the release writes this)"})
+    return nb
 
 
 def _write(folder: Path, name: str, nb: dict) -> Path:
@@ -311,3 +318,24 @@ def test_region_in_a_nested_block_under_a_multiline_signature(tmp_path):
     exec(out, ns)
     with pytest.raises(NotImplementedError):
         ns["hidden_delta"](1, 2, 3)
+
+
+def test_the_points_sentence_is_written_from_the_registry(tmp_path):
+    src = _write(tmp_path / "sol", "a3_hidden_layers.ipynb", _notebook(*A3_OK))
+    nb = release.release_notebook(_load(src), src)
+    [points] = [c for c in nb["cells"] if "bptutor-points" in c["metadata"].get("tags", [])]
+    text = _source(points)
+    assert "`hidden_delta` (4)" in text and "`backprop` (6)" in text and "10 points in all" in text
+
+
+def test_a_solution_without_a_points_cell_is_refused(tmp_path):
+    src = _write(tmp_path / "sol", "a3_hidden_layers.ipynb", _notebook(*A3_OK, points=False))
+    with pytest.raises(release.ReleaseError, match="bptutor-points"):
+        release.release_notebook(_load(src), src)
+
+
+def test_every_solution_states_the_registrys_points():
+    for a in ASSIGNMENTS.values():
+        cells = _load(SOLUTIONS / a.notebook)["cells"]
+        [points] = [c for c in cells if "bptutor-points" in c["metadata"].get("tags", [])]
+        assert _source(points) == release.points_text(a), a.notebook

@@ -33,11 +33,7 @@ import bptutor
 from bptutor import reference
 
 #: (notebook, dotted path it reaches) pairs allowed for now; each names its public replacement.
-KNOWN_EXCEPTIONS = {
-    ("lessons/03_output_layer.ipynb", "bptutor.reference.backprop.forward"),  # -> bptutor.reference.forward
-    ("lessons/04_hidden_layers.ipynb", "bptutor.reference.matrix.mlp_forward"),  # -> bptutor.reference.forward
-    ("lessons/09_capstone.ipynb", "bptutor.assignments.A6_ACCURACY"),  # -> bptutor.assignments.a6_capstone.ACCURACY
-}
+KNOWN_EXCEPTIONS: set = set()
 
 #: private paths whose public replacement has another name
 RENAMED = {

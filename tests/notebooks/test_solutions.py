@@ -92,7 +92,9 @@ def test_notebook_layout(assignment):
     intro = _source(cells[0])
     assert cells[0]["cell_type"] == "markdown" and intro.startswith(f"# Assignment {assignment.id}")
     assert f"](../{assignment.lesson})" in intro
-    setup = _source(cells[1])
+    points = cells[1]
+    assert points["cell_type"] == "markdown" and "bptutor-points" in points["metadata"].get("tags", [])
+    setup = _source(next(c for c in cells if c["cell_type"] == "code"))
     assert "import numpy as np" in setup and "from bptutor import check" in setup
     sources = [(c["cell_type"], _source(c)) for c in cells]
     for target in assignment.targets:

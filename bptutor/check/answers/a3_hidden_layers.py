@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ... import reference
-from ...reference.backprop import forward
 from ..mistake_models import Case, computed, rearranged
 from . import Answer, from_reference
 
@@ -31,7 +30,7 @@ def _probe_backprop(args, kwargs, key):
     def E(v):
         ps = [list(weights), list(biases)]
         ps[key[0]][layer] = v
-        o = forward(x, ps[0], ps[1])[-1]
+        o = reference.forward(x, ps[0], ps[1])[-1]
         return 0.5 * float(np.sum((t - o) ** 2))  # the per-neuron article, eq. (4)
     return "E = 1/2 sum (t - o)^2", E, np.array(params[layer], dtype=np.float64)
 
@@ -65,7 +64,7 @@ class BackpropVariant:
 
     def __call__(self, case: Case):
         x, t, weights, biases = case.args
-        acts = forward(x, weights, biases)
+        acts = reference.forward(x, weights, biases)
         L = len(weights)
         gW, gb = [None] * L, [None] * L
         delta = (acts[-1] - t) * self.derivative(acts[-1], self.output_derivative)

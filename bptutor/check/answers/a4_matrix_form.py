@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ... import reference
-from ...reference.matrix import mlp_forward
 from ..mistake_models import Case, computed, rearranged
 from . import Answer, from_reference
 
@@ -46,7 +45,7 @@ def _probe_mlp(args, kwargs, key):
     def E(v):
         ps = [list(weights), list(biases)]
         ps[key[0] - 1][layer] = v
-        O = mlp_forward(X, ps[0], ps[1])[-1]
+        O = reference.forward(X, ps[0], ps[1])[-1]
         N = X.shape[0]
         return float(0.5 * np.sum((T - O) ** 2) / N + 0.5 * lam / N * sum(np.sum(W * W) for W in ps[0]))
     return ("E = 1/(2N) sum ||t - o||^2 + lam/(2N) sum ||W||^2", E,
@@ -97,7 +96,7 @@ class MlpVariant:
         X, T, weights, biases = case.args
         lam = float(case.kwargs.get("lam", 0.0))
         N = X.shape[0]
-        A = mlp_forward(X, weights, biases)
+        A = reference.forward(X, weights, biases)
         O = A[-1]
         lam_n = lam / N if self.lambda_over_n else lam
         data = np.sum((T - O) ** 2) * (0.5 if self.half_in_loss else 1.0) / (N if self.loss_is_mean else 1.0)
