@@ -252,6 +252,26 @@ def test_without_namespaces_the_container_is_the_boundary_and_results_say_so(bun
     assert found["extra_data"]["isolation"].startswith("the container is the isolation boundary")
 
 
+def test_the_instructors_course_file_travels_with_the_bundle(tmp_path):
+    course = tmp_path / "course" / "course.toml"
+    course.parent.mkdir()
+    course.write_text("[assignments.a3]\npoints = { hidden_delta = 5 }\n")
+    env = dict(os.environ, BPTUTOR_COURSE=str(course))
+    done = subprocess.run([BPTUTOR, "gradescope", "a3", "--out", str(tmp_path / "build")], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"{A3_POINTS + 1} points" in done.stdout
+    with zipfile.ZipFile(tmp_path / "build" / "autograder.zip") as zf:
+        assert zf.read("course/course.toml") == course.read_bytes()
+        zf.extractall(tmp_path / "source")
+    os.chmod(tmp_path / "source" / "run_autograder", 0o755)
+    root = tmp_path / "autograder"
+    root.mkdir()
+    found, _ = run_autograder({"source": tmp_path / "source"}, root, SUBMISSIONS["honest"])
+    assert found["score"] == A3_POINTS + 1
+    assert {t["name"]: t["max_score"] for t in found["tests"]}["hidden_delta"] == 5
+
+
 # --------------------------------------------------------------------------- setup.sh's lock-down, for real
 @pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv")
 def test_the_lock_down_leaves_other_users_only_the_sandbox_side(bundle):
