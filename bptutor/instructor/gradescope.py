@@ -334,6 +334,8 @@ def grade_submission(root: str, args, assignment) -> tuple[dict, int]:
                      f"failed was skipped and the rest still ran):\n{problems}")
     tests = [_test(i, q["id"], q["score"], q["max_score"], q["passed"], q["feedback"], args.visibility)
              for i, q in enumerate(row["questions"], start=1)]
+    if not tests:  # a notebook of no known assignment: the grader judged no question of this one
+        tests = _not_graded(assignment, problem or "the notebook could not be graded", args.visibility)
     return results.finish(row["score"], lines, tests, Isolation(mode).describe(), row["status"]), 0
 
 
@@ -360,6 +362,6 @@ def run(args) -> int:
         return run_in_gradescope(args, found)
     try:
         return build(args, found)
-    except (GradescopeError, OSError) as exc:
+    except (GradescopeError, OSError, ValueError) as exc:  # ValueError: a course file that cannot be read
         print(f"bptutor gradescope: error: {exc}", file=sys.stderr)
         return 2

@@ -99,6 +99,7 @@ SUBMISSIONS = {
     "empty": {},
     "several": {"first.ipynb": notebook(honest_a3()), "second/try.ipynb": notebook(honest_a3())},
     "wrong-assignment": {"hw.ipynb": notebook(honest_a3(), assignment="a2")},
+    "unknown-assignment": {"hw.ipynb": notebook(honest_a3(), assignment="a9")},
     "no-assignment-id": {"homework.ipynb": notebook(honest_a3(), assignment=None)},
 }
 
@@ -225,6 +226,7 @@ def test_the_buggy_submission_is_told_its_mistake_and_its_broken_cell(results):
     ("several", "holds 2 notebooks; hand in exactly one"),
     ("wrong-assignment", f"This notebook is assignment a2 ({ASSIGNMENTS['a2'].title}), but this Gradescope "
                          "assignment grades a3"),
+    ("unknown-assignment", "unknown assignment 'a9' in metadata.bptutor.assignment"),
 ])
 def test_what_cannot_be_graded_scores_zero_and_says_why(results, name, words):
     found = results[name]
