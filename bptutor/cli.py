@@ -16,6 +16,7 @@ COMMANDS = {
     "grade": ("bptutor.grading.grade", "grade submitted notebooks into a gradebook and feedback files"),
     "export": ("bptutor.instructor.export", "write grades as a Canvas or Moodle grade-import CSV (or a plain one)"),
     "report": ("bptutor.instructor.report", "write a self-contained HTML class report (pass rates, named mistakes)"),
+    "gradescope": ("bptutor.instructor.gradescope", "write a Gradescope autograder (autograder.zip) for an assignment"),
 }
 
 
