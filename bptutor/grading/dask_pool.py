@@ -75,7 +75,7 @@ def isolation_here(mode: str) -> Isolation:
     says what to do when the mode cannot be had here.
     """
     if mode == "bwrap":
-        return choose()
+        return choose(on_cluster=True)
     if mode not in ("container", "unsafe"):
         raise SandboxUnavailable(f"unknown isolation mode {mode!r}")
     return Isolation(mode)

@@ -23,7 +23,7 @@ from . import draws, gradebook, judging, submissions
 from .jobs import Job, Limits, Record, Row
 from .progress import ProgressLine
 from .records import Progress
-from .sandbox_worker import SandboxUnavailable, choose
+from .sandbox_worker import Isolation, SandboxUnavailable, choose
 from .text import clean
 
 UNSAFE_NOTE = "note: graded WITHOUT a sandbox (--unsafe-no-sandbox): the student's code ran unconfined"
@@ -191,8 +191,9 @@ def run(args) -> int:
     if not files:
         return _fail("no notebooks found in " + ", ".join(clean(p) for p in args.paths)
                      + " (looked for *.ipynb in folders)")
-    try:
-        isolation = choose(unsafe=args.unsafe_no_sandbox, container=args.in_container)
+    try:  # with --dask the workers run the sandboxes (and are checked before the first job), not this machine
+        isolation = (Isolation("bwrap") if args.dask and not (args.unsafe_no_sandbox or args.in_container)
+                     else choose(unsafe=args.unsafe_no_sandbox, container=args.in_container))
     except SandboxUnavailable as exc:
         return _fail(str(exc))
     if isolation.mode == "unsafe":

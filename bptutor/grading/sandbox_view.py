@@ -133,6 +133,8 @@ def find_bwrap() -> str | None:
     return found if found and os.path.isfile(found) and os.access(found, os.X_OK) else None
 
 
+#: how to get bubblewrap
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf install "
-                "bubblewrap; Arch: sudo pacman -S bubblewrap), or grade inside a throw-away container or VM with "
-                "--unsafe-no-sandbox")
+                "bubblewrap; Arch: sudo pacman -S bubblewrap)")
+#: the only way to grade without it
+UNSAFE_HINT = "or grade inside a throw-away container or VM with --unsafe-no-sandbox"

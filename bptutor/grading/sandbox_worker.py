@@ -104,23 +104,26 @@ def probe_bwrap(bwrap: str) -> str:
     return "" if done.returncode == 0 else (done.stderr.strip() or f"bwrap exited with {done.returncode}")
 
 
-def choose(unsafe: bool = False, container: bool = False) -> Isolation:
-    """The isolation for this run; :class:`SandboxUnavailable` with the fix when there is none."""
+def choose(unsafe: bool = False, container: bool = False, on_cluster: bool = False) -> Isolation:
+    """The isolation for this run; :class:`SandboxUnavailable` with the fix when there is none.
+
+    ``on_cluster``: this is a Dask worker, where grading without a sandbox is no advice to give.
+    """
+    unsafe_hint = "" if on_cluster else f", {sandbox_view.UNSAFE_HINT}"
     if unsafe:
         return Isolation("unsafe")
     bwrap = sandbox_view.find_bwrap()
     if bwrap is None:
         if container:
             return Isolation("container")
-        raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed: {sandbox_view.INSTALL_HINT}")
+        raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed: {sandbox_view.INSTALL_HINT}{unsafe_hint}")
     problem = probe_bwrap(bwrap)
     if problem:
         if container:
             return Isolation("container")
         raise SandboxUnavailable(f"bubblewrap cannot create namespaces here ({problem}); allow unprivileged "
                                  f"user namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu "
-                                 f"an AppArmor profile for bwrap) or grade as root; "
-                                 f"otherwise {sandbox_view.INSTALL_HINT.split('or ', 1)[1]}")
+                                 f"an AppArmor profile for bwrap) or grade as root{unsafe_hint}")
     return Isolation("bwrap", bwrap)
 
 
