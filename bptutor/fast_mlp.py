@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .reference.init import init_network
-from .reference.mlp import check_architecture, check_data, check_params
+from .reference.mlp import Classifier, check_architecture, check_data, check_params
 
 __all__ = ["FastMLP", "Prepared", "LayerBuffers"]
 
@@ -171,7 +171,7 @@ class Prepared:
             yield XT, TT
 
 
-class FastMLP:
+class FastMLP(Classifier):
     """A fully connected network with layer sizes ``sizes = [n_0, n_1, ..., n_L]``, tuned for speed.
 
     Arguments, attributes and methods as :class:`bptutor.reference.MLP` (see there):
@@ -358,17 +358,6 @@ class FastMLP:
             self._backward_T(data.XT, data.TT, lam, 1.0)
         return (loss, [G[1:].copy() for G in self._gblocks], [G[0].copy() for G in self._gblocks])
 
-    def predict(self, X):
-        """Class labels ``(N,)``: the argmax of the output, or ``output > 0.5`` for one output unit."""
-        return self.predict_prepared(self.prepare(np.atleast_2d(np.asarray(X, dtype=np.float64))))
-
-    def accuracy(self, X, y):
-        """Fraction of rows of ``X`` ``(N, n_0)`` whose predicted label equals ``y`` ``(N,)``."""
-        y = np.asarray(y)
-        X = np.atleast_2d(np.asarray(X, dtype=np.float64))
-        if y.shape != (X.shape[0],):
-            raise ValueError(f"y has shape {y.shape}; expected ({X.shape[0]},), one label per row of X")
-        return float(np.mean(self.predict(X) == y))
 
     def copy(self):
         """An independent copy (same sizes, activations and current parameters)."""

@@ -57,7 +57,23 @@ def activation_backward(name, dA, A):
     return dA * f_prime_from_output(A)  # tanh: 1 - A^2 (eq. 14); relu: 1 where A > 0
 
 
-class MLP:
+class Classifier:
+    """``predict`` and ``accuracy`` for a network that has ``prepare`` and ``predict_prepared``."""
+
+    def predict(self, X):
+        """Class labels ``(N,)`` for ``X`` ``(N, n_0)``: the argmax of the output (``> 0.5`` for one unit)."""
+        return self.predict_prepared(self.prepare(np.atleast_2d(np.asarray(X, dtype=np.float64))))
+
+    def accuracy(self, X, y):
+        """Fraction of rows of ``X`` ``(N, n_0)`` whose predicted label equals ``y`` ``(N,)``."""
+        y = np.asarray(y)
+        X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+        if y.shape != (X.shape[0],):
+            raise ValueError(f"y has shape {y.shape}; expected ({X.shape[0]},), one label per row of X")
+        return float(np.mean(self.predict(X) == y))
+
+
+class MLP(Classifier):
     """A fully connected network with layer sizes ``sizes = [n_0, n_1, ..., n_L]``.
 
     ``hidden``: activation of the hidden layers (``"sigmoid"``, ``"tanh"``, ``"relu"``).
@@ -151,17 +167,6 @@ class MLP:
         grads_W, grads_b = self.gradients(A, T, lam)
         return self.loss(A[-1], T, lam), grads_W, grads_b
 
-    def predict(self, X):
-        """Class labels ``(N,)`` for ``X`` ``(N, n_0)``: the argmax of the output (``> 0.5`` for one unit)."""
-        return self.predict_prepared(self.prepare(np.atleast_2d(np.asarray(X, dtype=np.float64))))
-
-    def accuracy(self, X, y):
-        """Fraction of rows of ``X`` ``(N, n_0)`` whose predicted label equals ``y`` ``(N,)``."""
-        y = np.asarray(y)
-        X = np.atleast_2d(np.asarray(X, dtype=np.float64))
-        if y.shape != (X.shape[0],):
-            raise ValueError(f"y has shape {y.shape}; expected ({X.shape[0]},), one label per row of X")
-        return float(np.mean(self.predict(X) == y))
 
     @property
     def loss_name(self):
