@@ -228,4 +228,76 @@ MISTAKES = {
         "The network does not classify the held-out digits well enough.",
         "Train longer or with a better learning rate, check your gradients numerically, and make "
         "sure predict returns class labels (argmax over the outputs)."),
+    # a7, the autodiff engine: what a hand-written Value class gets wrong
+    "autodiff-assign-not-accumulate": (
+        "= instead of += in _backward",
+        "A node used more than once (x * x, or a leaf feeding two expressions) receives one gradient "
+        "contribution per use, and the chain rule adds them up (the lecture slides' sum over paths). With = "
+        "each contribution overwrites the one before, so only the last use survives.",
+        "Accumulate in every closure: self.grad += ... and other.grad += ..., never =."),
+    "autodiff-upstream-ignored": (
+        "local derivative not multiplied by out.grad",
+        "Each closure passes on (local derivative) × (the gradient arriving from above, out.grad). Without "
+        "the factor out.grad, only nodes that feed the output directly come out right.",
+        "Multiply by out.grad, e.g. self.grad += other.data * out.grad."),
+    "autodiff-children-missing": (
+        "the operands not recorded as children",
+        "The result was created without its operands as children, so its _prev is empty: a backward pass "
+        "that walks the graph through _prev never reaches the nodes below it, and their gradients stay 0.",
+        "Create the result with its children: Value(data, (self, other), '+'); pow and tanh: (self,)."),
+    "autodiff-closure-not-set": (
+        "_backward never attached to the result",
+        "The closure was written but never stored on the result (out._backward = _backward), so the node "
+        "keeps the do-nothing _backward it was created with: no gradient gets past it.",
+        "End the operation with out._backward = _backward, then return out."),
+    "autodiff-mul-swapped": (
+        "mul's local derivatives swapped",
+        "∂(ab)/∂a = b and ∂(ab)/∂b = a: each factor receives the *other* factor times out.grad. Your closure "
+        "gives each factor its own value.",
+        "self.grad += other.data * out.grad; other.grad += self.data * out.grad."),
+    "autodiff-pow-missing-factor": (
+        "the factor k missing from the power rule",
+        "d(x^k)/dx = k·x^(k−1); your gradient is x^(k−1)·out.grad, without the k.",
+        "self.grad += k * self.data ** (k - 1) * out.grad."),
+    "autodiff-pow-off-by-one": (
+        "power rule off by one",
+        "d(x^k)/dx = k·x^(k−1). Your gradient uses x^k, or computes k * x ** k - 1, which Python reads as "
+        "(k·x^k) − 1 because ** binds tighter than −.",
+        "Put the new exponent in parentheses: self.data ** (k - 1)."),
+    "autodiff-tanh-from-input": (
+        "tanh's derivative written from the input",
+        "tanh'(s) = 1 − y² with y = tanh(s), the node's *output* (the per-neuron article, eq. (14)). "
+        "1 − x² with x = self.data, the input, is a different number.",
+        "Use the output: t = out.data; self.grad += (1 - t**2) * out.grad."),
+    "autodiff-grad-not-seeded": (
+        "the output's grad not seeded with 1",
+        "The backward pass starts from ∂out/∂out = 1. Left at 0, every closure multiplies by 0 and all "
+        "gradients stay 0.",
+        "Set self.grad = 1.0 in backward() before calling the closures."),
+    "autodiff-order-not-reversed": (
+        "closures called children first",
+        "A topological order lists every node after its children; the backward pass walks it in reverse, "
+        "output first. Walked forwards, each closure runs before its node has received its gradient, so "
+        "only the output's own children get theirs.",
+        "for node in reversed(topo): node._backward()."),
+    "autodiff-only-direct-children": (
+        "only the output and its direct children passed on",
+        "Calling self._backward() and then each child's _backward() stops two levels down: the chain rule "
+        "has to reach every node of the graph.",
+        "Build the whole topological order (a depth-first search over _prev with a visited set) and call "
+        "_backward() on every node in reverse."),
+    "autodiff-no-topological-order": (
+        "a node passed on before all its users have contributed",
+        "A node may pass its gradient on only once every node that uses it has added its contribution. A walk "
+        "from the output that calls _backward() on a node as soon as it meets it (depth-first pre-order, or "
+        "breadth-first) passes on a partial gradient whenever a node is used at different depths.",
+        "Sort topologically: a depth-first search that appends a node after all of its children, then call "
+        "_backward() on the reversed list."),
+    "autodiff-revisits-nodes": (
+        "nodes visited more than once",
+        "Without a visited set, a node shared by several paths is visited once per path and its _backward() "
+        "runs each time, adding its contribution again: gradients below shared nodes are counted twice or "
+        "more.",
+        "Keep a set of visited nodes in the topological sort, so that each node appears, and its _backward() "
+        "runs, exactly once."),
 }

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from bptutor import assignments, check
-from bptutor.assignments import a7_autodiff as child
+from bptutor.assignments import autodiff_runner as runner_module
 from bptutor.check import diagnose
 from bptutor.check.answers import a7_autodiff as answers
 from bptutor.gradcheck import numerical_gradient
@@ -693,7 +693,7 @@ def _questions():
 
 
 def _runner(question):
-    return getattr(child, question.runner.rsplit(".", 1)[1])
+    return getattr(runner_module, question.runner.rsplit(".", 1)[1])
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -730,7 +730,7 @@ def test_graphs_have_what_the_questions_promise():
             sizes = [len(t.args[0]) for t in trials]
             assert max(sizes) >= 50, "a chain of 50+ nodes"
             if question.id != "Value.backward":  # the method under test reads or makes a node used twice
-                mine = child.STEPS_OF[question.runner.rsplit("_", 1)[1]]
+                mine = runner_module.STEPS_OF[question.runner.rsplit("_", 1)[1]]
                 first = trials[0].args[0]
                 uses = Counter(i for step in first for i in answers._operands(step))
                 assert any(step[0] in mine and (uses[k] > 1 or any(uses[i] > 1 for i in answers._operands(step)))
