@@ -5,6 +5,8 @@ neither imports Playwright nor starts a browser.
 """
 import os
 
+import pytest
+
 BROWSER_FLAG = "BPTUTOR_BROWSER"
 
 if os.environ.get(BROWSER_FLAG, "") in ("", "0"):
@@ -30,3 +32,24 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"{lesson:<36} {seconds:6.1f} s  sliders={sliders:<2} {outcome:<6}  {detail}")
     terminalreporter.write_line(f"{'total':<36} {sum(r[1] for r in rows):6.1f} s")
+
+
+# One Playwright and one Chromium for the whole session: the lesson test and the report test share
+# them (Playwright's sync API cannot be started twice in one process).
+@pytest.fixture(scope="session")
+def sync_playwright():
+    from test_lessons_in_browser import unavailable
+    try:
+        from playwright.sync_api import sync_playwright as start
+    except ImportError:
+        unavailable("Playwright is not installed (pip install -e '.[browser]')")
+    with start() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(sync_playwright):
+    from test_lessons_in_browser import CHROMIUM_ARGS, find_chromium
+    browser = sync_playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()

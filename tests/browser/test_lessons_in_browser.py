@@ -146,24 +146,6 @@ def error_problems(cells, reports):
 
 
 @pytest.fixture(scope="session")
-def sync_playwright():
-    try:
-        from playwright.sync_api import sync_playwright as start
-    except ImportError:
-        unavailable("Playwright is not installed (pip install -e '.[browser]')")
-    with start() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="session")
-def browser(sync_playwright):
-    executable = find_chromium()
-    browser = sync_playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     work = tmp_path_factory.mktemp("browser")
     served = copy_notebooks(LESSONS, work / "lessons")

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 from helpers.gradebooks import HOSTILE_NAME, write_class
-from test_lessons_in_browser import CHROMIUM_ARGS, SCREENSHOTS, find_chromium, unavailable
+from test_lessons_in_browser import SCREENSHOTS
 
 from bptutor.cli import main
 
@@ -35,21 +35,8 @@ def report(tmp_path_factory):
     return out
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("Playwright is not installed (pip install -e '.[browser]')")
-    executable = find_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def test_report_renders_offline_with_every_figure(chromium, report):
-    context = chromium.new_context(viewport=VIEWPORT)
+def test_report_renders_offline_with_every_figure(browser, report):
+    context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     errors, requests, dialogs = [], [], []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
