@@ -5,10 +5,10 @@ import csv
 import sys
 
 import pytest
-
-from bptutor.cli import main
 from helpers.grading_corpus import BACKPROP, HIDDEN_DELTA, IMPORTS, honest_a3
 from helpers.notebooks import notebook, write_notebook
+
+from bptutor.cli import main
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="grading needs Linux")
 
