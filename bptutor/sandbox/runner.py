@@ -122,10 +122,23 @@ def _limit_cpu(seconds: float) -> None:
 
 
 class Channel:
-    """The results pipe: whole frames only, written with a loop of ``os.write``."""
+    """The results pipe (whole frames only), and the pipe that ends the run.
 
-    def __init__(self, fd: int):
-        self.fd = fd
+    ``done_fd`` carries one byte from the last lead to the submission's first process.
+    """
+
+    def __init__(self, fd: int, done_fd: int | None = None):
+        self.fd, self.done_fd = fd, done_fd
+
+    def finish(self) -> None:
+        if self.done_fd is not None:
+            _write(self.done_fd, b"D")
+
+    def close_in_child(self) -> None:
+        """A question child writes neither: its frames go through the lead, which alone ends the run."""
+        for fd in (self.fd, self.done_fd):
+            if fd is not None:
+                _close(fd)
 
     def send(self, header: dict, values=None) -> None:
         data = memoryview(wire.pack(header, values))
@@ -311,7 +324,7 @@ def run_questions(job: dict, ns: dict, out: Channel) -> None:
         pid = _fork_retrying()
         if pid == 0:
             _close(r)
-            _close(out.fd)  # its frames go through the lead, which forwards whole frames only
+            out.close_in_child()
             _setpgid(0, 0)
             try:
                 _try_in_this_process(ns, pending, Channel(w), memory_text)
@@ -378,3 +391,4 @@ def run_submission(job: dict, out: Channel) -> None:
     run_cells(job, ns, out)
     run_questions(job, ns, out)
     out.send({"kind": "done"})
+    out.finish()

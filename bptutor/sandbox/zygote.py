@@ -106,8 +106,7 @@ def _lead(settings: dict, job_fd: int, results_fd: int, setup_w: int, done_w: in
         _report_setup_failure(setup_w, exc)
     os.close(setup_w)  # from here on nothing this tree says reaches the zygote
     try:
-        runner.run_submission(job, runner.Channel(results_fd))  # returns in the last lead only
-        os.write(done_w, b"D")
+        runner.run_submission(job, runner.Channel(results_fd, done_w))  # returns in the last lead only
     finally:
         os._exit(0)
 

@@ -46,4 +46,4 @@ def test_solution_earns_full_marks(graded, assignment):
 def test_released_exercise_earns_zero(graded, assignment):
     row = graded[os.path.join("exercises", ASSIGNMENTS[assignment].notebook)]
     assert row["score"] == 0 and row["max_score"] == ASSIGNMENTS[assignment].max_score
-    assert all("not attempted" in q["feedback"] for q in row["questions"]), row["questions"]
+    assert all("not attempted" in q["feedback"] for q in row["questions"]), [q["feedback"] for q in row["questions"]]
