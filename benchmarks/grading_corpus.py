@@ -1,6 +1,6 @@
 """Grade the adversarial corpus once and print what each case produced.
 
-    .venv/bin/python benchmarks/grading_corpus.py
+    .venv/bin/python benchmarks/grading_corpus.py [--as-user]
 
 One ``bptutor grade`` run (``--timeout 2``, ``--jobs 2``) over every case of
 ``tests/helpers/grading_corpus``; a table of case, what it does, the points per
@@ -20,13 +20,14 @@ from helpers.corpus_run import grade_corpus, judge_case  # noqa: E402
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        cases, subs, by_path, seconds, code = grade_corpus(tmp)
+    as_user = "--as-user" in sys.argv
+    with tempfile.TemporaryDirectory(dir="/tmp" if as_user else None) as tmp:
+        cases, subs, by_path, seconds, code, _ = grade_corpus(tmp, as_user=as_user)
         print(f"{len(cases)} cases, {len(by_path)} rows, graded in {seconds:.1f} s, exit code {code}\n")
         print(f"{'case':<20} {'result':<6} {'points':<42} error / first feedback line")
         bad = 0
         for case in cases:
-            problems = judge_case(case, subs, by_path)
+            problems = judge_case(case, subs, by_path, cgroups=not as_user)
             bad += bool(problems)
             for path in grading_corpus.expected_rows(case, subs):
                 row = by_path.get(path, {"questions": [], "error": "(no row)"})
